@@ -1,0 +1,140 @@
+package image
+
+import (
+	"archive/tar"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"time"
+)
+
+// archiveFS serves the regular files of an uncompressed tar file as sections
+// of it, so that an image archive is read in place and never extracted.
+type archiveFS struct {
+	f       *os.File
+	name    string
+	entries map[string]archiveEntry
+}
+
+type archiveEntry struct {
+	off, size int64
+	mode      fs.FileMode
+	modTime   time.Time
+}
+
+// maxArchiveEntries bounds the index of an image archive; real ones hold a
+// few files per layer.
+const maxArchiveEntries = 1 << 20
+
+// openArchive indexes the tar file at name.
+func openArchive(name string) (*archiveFS, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	a := &archiveFS{f: f, name: name, entries: map[string]archiveEntry{}}
+	if err := a.index(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return a, nil
+}
+
+func (a *archiveFS) index() error {
+	pos := &offsetReader{r: a.f}
+	tr := tar.NewReader(pos)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("not a readable tar archive: %w", err)
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		if len(a.entries) >= maxArchiveEntries {
+			return fmt.Errorf("more than %d files: not an image archive", maxArchiveEntries)
+		}
+		name := path.Clean(strings.TrimPrefix(h.Name, "./"))
+		a.entries[name] = archiveEntry{off: pos.n, size: h.Size, mode: h.FileInfo().Mode(), modTime: h.ModTime}
+	}
+	if len(a.entries) == 0 {
+		return errors.New("empty archive")
+	}
+	return nil
+}
+
+// Open returns the named entry; only regular files are served.
+func (a *archiveFS) Open(name string) (fs.File, error) {
+	e, ok := a.entries[path.Clean(name)]
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	sr := io.NewSectionReader(a.f, e.off, e.size)
+	return &sectionFile{SectionReader: sr, info: fileInfo{name: path.Base(name), size: e.size, mode: e.mode, modTime: e.modTime}}, nil
+}
+
+// section returns the raw bytes of an entry for random access.
+func (a *archiveFS) section(name string) (*io.SectionReader, bool) {
+	e, ok := a.entries[path.Clean(name)]
+	if !ok {
+		return nil, false
+	}
+	return io.NewSectionReader(a.f, e.off, e.size), true
+}
+
+func (a *archiveFS) Close() error { return a.f.Close() }
+
+// offsetReader counts the bytes read through it. The tar reader reads
+// headers in whole blocks, so after Next the count is the entry's offset.
+// It seeks when the file can, so skipping a layer's bytes costs nothing.
+type offsetReader struct {
+	r io.Reader
+	n int64
+}
+
+func (o *offsetReader) Seek(offset int64, whence int) (int64, error) {
+	s, ok := o.r.(io.Seeker)
+	if !ok {
+		return 0, errors.ErrUnsupported
+	}
+	n, err := s.Seek(offset, whence)
+	if err == nil {
+		o.n = n
+	}
+	return n, err
+}
+
+func (o *offsetReader) Read(p []byte) (int, error) {
+	n, err := o.r.Read(p)
+	o.n += int64(n)
+	return n, err
+}
+
+type sectionFile struct {
+	*io.SectionReader
+	info fileInfo
+}
+
+func (s *sectionFile) Stat() (fs.FileInfo, error) { return s.info, nil }
+func (s *sectionFile) Close() error               { return nil }
+
+type fileInfo struct {
+	name    string
+	size    int64
+	mode    fs.FileMode
+	modTime time.Time
+}
+
+func (i fileInfo) Name() string       { return i.name }
+func (i fileInfo) Size() int64        { return i.size }
+func (i fileInfo) Mode() fs.FileMode  { return i.mode }
+func (i fileInfo) ModTime() time.Time { return i.modTime }
+func (i fileInfo) IsDir() bool        { return i.mode.IsDir() }
+func (i fileInfo) Sys() any           { return nil }

@@ -1,0 +1,102 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/cache"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// openRegistry resolves ref against its registry, with credentials from
+// ~/.docker/config.json and its credential helpers.
+func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error) {
+	var nameOpts []name.Option
+	if insecureRegistry(ref, opts.InsecureRegistries) {
+		nameOpts = append(nameOpts, name.Insecure)
+	}
+	r, err := name.ParseReference(ref, nameOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("bad image reference: %w", err)
+	}
+	rimg, err := remote.Image(r,
+		remote.WithContext(ctx),
+		remote.WithAuthFromKeychain(authn.DefaultKeychain),
+		remote.WithPlatform(*opts.platform()),
+		remote.WithUserAgent("bulwark"))
+	if err != nil {
+		return nil, err
+	}
+	if opts.CacheDir != "" {
+		rimg = cache.Image(rimg, cache.NewFilesystemCache(opts.CacheDir))
+	}
+	return imageFromV1(rimg, r)
+}
+
+// insecureRegistry says whether ref's registry may use plain HTTP: it is
+// on loopback or was named with --insecure-registry.
+func insecureRegistry(ref string, allowed []string) bool {
+	host := ref
+	if i := strings.IndexByte(ref, '/'); i >= 0 {
+		host = ref[:i]
+	} else {
+		return false
+	}
+	for _, a := range allowed {
+		if a == host {
+			return true
+		}
+	}
+	h := host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// imageFromV1 adapts a go-containerregistry image.
+func imageFromV1(rimg v1.Image, r name.Reference) (*Image, error) {
+	cfgRaw, err := rimg.RawConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("image config: %w", err)
+	}
+	layers, err := rimg.Layers()
+	if err != nil {
+		return nil, fmt.Errorf("layers: %w", err)
+	}
+	img, err := imageFromConfig(cfgRaw, len(layers))
+	if err != nil {
+		return nil, err
+	}
+	if d, err := rimg.Digest(); err == nil {
+		img.Digest = d.String()
+	}
+	if t, ok := r.(name.Tag); ok {
+		img.Tags = []string{t.Name()}
+	}
+	for i, l := range layers {
+		img.Layers[i].Size = -1
+		if d, err := l.Digest(); err == nil {
+			img.Layers[i].Digest = d.String()
+		}
+		if s, err := l.Size(); err == nil {
+			img.Layers[i].Size = s
+		}
+		if mt, err := l.MediaType(); err == nil {
+			img.Layers[i].MediaType = string(mt)
+		}
+		l := l
+		img.Layers[i].Open = func(context.Context) (io.ReadCloser, error) { return l.Compressed() }
+	}
+	return img, nil
+}

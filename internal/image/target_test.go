@@ -1,0 +1,30 @@
+package image
+
+import "testing"
+
+func TestParseTarget(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Target
+		wantErr bool
+	}{
+		{"alpine:3.20", Target{SchemeRegistry, "alpine:3.20"}, false},
+		{"registry:127.0.0.1:5099/a/b:c", Target{SchemeRegistry, "127.0.0.1:5099/a/b:c"}, false},
+		{"localhost:5000/x@sha256:abc", Target{SchemeRegistry, "localhost:5000/x@sha256:abc"}, false},
+		{"docker-archive:/tmp/x.tar", Target{SchemeDockerArchive, "/tmp/x.tar"}, false},
+		{"oci-archive:x.tar", Target{SchemeOCIArchive, "x.tar"}, false},
+		{"oci-dir:./layout", Target{SchemeOCIDir, "./layout"}, false},
+		{"dir:/", Target{SchemeDir, "/"}, false},
+		{"docker:nginx:latest", Target{SchemeDocker, "nginx:latest"}, false},
+		{"sbom:bom.json", Target{SchemeSBOM, "bom.json"}, false},
+		{"", Target{}, true},
+		{"dir:", Target{}, true},
+		{"https://example.com/x", Target{}, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseTarget(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("ParseTarget(%q) = %+v, %v; want %+v (error %v)", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
