@@ -108,7 +108,9 @@ func (c *dockerClient) imageID(ctx context.Context, ref string) (string, error) 
 		return "", err
 	}
 	defer resp.Body.Close()
-	var info struct{ ID string `json:"Id"` }
+	var info struct {
+		ID string `json:"Id"`
+	}
 	if err := json.NewDecoder(resp.Body).Decode(&info); err != nil {
 		return "", fmt.Errorf("docker engine: image %s: %w", ref, err)
 	}
