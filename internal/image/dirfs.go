@@ -98,3 +98,6 @@ func (d *DirFS) Layer(string) string { return "" }
 
 // Close releases the directory.
 func (d *DirFS) Close() error { return d.root.Close() }
+
+// Canonical resolves every symlink in name, inside the directory.
+func (d *DirFS) Canonical(name string) (string, error) { return resolvePath(d, name, true) }

@@ -242,3 +242,6 @@ func (d *dirFile) ReadDir(count int) ([]fs.DirEntry, error) {
 	d.list = d.list[k:]
 	return out, nil
 }
+
+// Canonical resolves every symlink in name, inside the image.
+func (f *FS) Canonical(name string) (string, error) { return resolvePath(f, name, true) }
