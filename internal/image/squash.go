@@ -341,7 +341,7 @@ func (s *squasher) keep(n *node, ls *layerStream) error {
 	case n.size <= memKeepMax:
 		n.data = make([]byte, n.size)
 		if _, err := io.ReadFull(ls.tar, n.data); err != nil {
-			return fmt.Errorf("read %s: %w", n.path(), err)
+			return fmt.Errorf("read %s: truncated or corrupt: %w", n.path(), err)
 		}
 		n.kept = scan == nil || scan.match(n.data)
 		if !n.kept {
@@ -359,7 +359,7 @@ func (s *squasher) keep(n *node, ls *layerStream) error {
 		s.buf = make([]byte, 256<<10)
 	}
 	if _, err := io.CopyBuffer(io.MultiWriter(sink...), io.LimitReader(ls.tar, n.size), s.buf); err != nil {
-		return fmt.Errorf("read %s: %w", n.path(), err)
+		return fmt.Errorf("read %s: truncated or corrupt: %w", n.path(), err)
 	}
 	n.kept = scan == nil || scan.found
 	if n.kept && n.src == s.fs.spill && s.fs.spill != nil {
