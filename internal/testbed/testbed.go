@@ -1,0 +1,160 @@
+// Package testbed starts the real components integration tests run
+// against (a Docker engine, the distribution registry, Debian root file
+// systems) with the recipes in ../shared/testbed, and skips the test with a
+// clear message when one cannot be started here.
+package testbed
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Shared returns the shared folder (../shared from the repository root, or
+// $BULWARK_SHARED), skipping the test when it is absent.
+func Shared(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("BULWARK_SHARED")
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(t), "..", "shared")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "testbed")); err != nil {
+		t.Skipf("shared test bed not present at %s (set BULWARK_SHARED)", dir)
+	}
+	return dir
+}
+
+// RepoRoot returns the directory holding go.mod.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Heavy skips the test under -short: it needs a real component or a large
+// fixture.
+func Heavy(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: skipped with -short")
+	}
+}
+
+var runMu sync.Mutex
+
+// run runs a test bed script and returns its stdout, skipping the test
+// with the script's last words when it fails.
+func run(t testing.TB, env []string, name string, args ...string) string {
+	t.Helper()
+	runMu.Lock()
+	defer runMu.Unlock()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Skipf("cannot start %s here: %v: %s", filepath.Base(name), err, lastLines(errb.String(), 3))
+	}
+	return strings.TrimSpace(out.String())
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}
+
+// exports reads `export A=B C=D` lines printed by the start scripts.
+func exports(s string) map[string]string {
+	m := map[string]string{}
+	for _, f := range strings.Fields(s) {
+		if k, v, ok := strings.Cut(f, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// DebianRootfs returns the cached Debian bookworm minbase root file system.
+func DebianRootfs(t testing.TB) string {
+	Heavy(t)
+	return run(t, nil, filepath.Join(Shared(t), "testbed/rootfs/debian.sh"))
+}
+
+// DebianLangsRootfs returns a Debian root file system with Python, Java,
+// Ruby and Node libraries installed by apt.
+func DebianLangsRootfs(t testing.TB) string {
+	Heavy(t)
+	sh := Shared(t)
+	return run(t, []string{"BULWARK_TESTBED=" + filepath.Join(sh, "testbed")}, filepath.Join(RepoRoot(t), "test/testbed/debian-langs.sh"))
+}
+
+// DockerHost starts (or reuses) the test bed's Docker engine and returns
+// its DOCKER_HOST.
+func DockerHost(t testing.TB) string {
+	Heavy(t)
+	out := run(t, nil, filepath.Join(Shared(t), "testbed/docker/start.sh"), dockerDir())
+	host := exports(out)["DOCKER_HOST"]
+	if host == "" {
+		t.Skipf("docker/start.sh printed no DOCKER_HOST: %q", out)
+	}
+	return host
+}
+
+func dockerDir() string {
+	if d := os.Getenv("BULWARK_DOCKER_DIR"); d != "" {
+		return d
+	}
+	return "/tmp/bulwark-docker"
+}
+
+// DockerImage imports rootfs into the engine as tag and saves it as a
+// docker-archive beside the rootfs; it returns the archive path.
+func DockerImage(t testing.TB, host, rootfs, tag string) string {
+	t.Helper()
+	archive := rootfs + "." + strings.NewReplacer("/", "_", ":", "_").Replace(tag) + ".docker-archive.tar"
+	run(t, []string{"DOCKER_HOST=" + host}, filepath.Join(Shared(t), "testbed/rootfs/image.sh"), rootfs, tag, archive)
+	return archive
+}
+
+// Registry starts (or reuses) the distribution registry on loopback, with
+// notifications off, and returns its host:port.
+func Registry(t testing.TB) string {
+	Heavy(t)
+	out := run(t, nil, filepath.Join(Shared(t), "testbed/registry/start.sh"), "none")
+	reg := exports(out)["BULWARK_REGISTRY"]
+	if reg == "" {
+		t.Skipf("registry/start.sh printed no address: %q", out)
+	}
+	return reg
+}
+
+// Docker runs the docker client against host and fails the test on error.
+func Docker(t testing.TB, host string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("docker", args...)
+	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
