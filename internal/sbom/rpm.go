@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	_ "github.com/glebarez/go-sqlite" // the database/sql driver go-rpmdb opens rpmdb.sqlite with
 	rpmdb "github.com/knqyf263/go-rpmdb/pkg"
 )
 
