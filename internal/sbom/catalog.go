@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -112,7 +113,13 @@ func CatalogDir(ctx context.Context, dir string, opts Options) (*SBOM, error) {
 	defer d.Close()
 	cats := opts.catalogers()
 	sel := Selector(cats)
-	files, err := walkDir(ctx, d, sel, opts.Exclude)
+	exclude := opts.Exclude
+	if filepath.Clean(dir) == "/" {
+		// A live machine's root: the kernel's virtual file systems hold no
+		// packages and are costly or endless to walk.
+		exclude = append(exclude, "proc", "sys", "dev", "run")
+	}
+	files, err := walkDir(ctx, d, sel, exclude)
 	if err != nil {
 		return nil, fmt.Errorf("dir:%s: %w", dir, err)
 	}

@@ -27,7 +27,7 @@ func encodeCycloneDX(w io.Writer, s *SBOM, opts WriteOptions) error {
 	bom.SpecVersion = cdx.SpecVersion1_6
 	bom.Metadata = &cdx.Metadata{
 		Timestamp: opts.time().Format("2006-01-02T15:04:05Z"),
-		Tools: &cdx.ToolsChoice{Components: &[]cdx.Component{{Type: cdx.ComponentTypeApplication, Name: "bulwark", Version: opts.Version}}},
+		Tools:     &cdx.ToolsChoice{Components: &[]cdx.Component{{Type: cdx.ComponentTypeApplication, Name: "bulwark", Version: opts.Version}}},
 		Component: cdxSubject(s),
 	}
 	comps := make([]cdx.Component, 0, len(s.Packages)+1)
