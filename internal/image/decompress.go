@@ -42,3 +42,17 @@ func decompress(r io.Reader) (io.ReadCloser, error) {
 		return io.NopCloser(br), nil
 	}
 }
+
+// Decompress returns the uncompressed stream of a layer blob (gzip, zstd or
+// plain, told apart by its first bytes). A corrupt header reads as an error.
+func Decompress(r io.Reader) io.Reader {
+	rc, err := decompress(r)
+	if err != nil {
+		return errReader{err}
+	}
+	return rc
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
