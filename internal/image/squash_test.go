@@ -24,8 +24,10 @@ type entry struct {
 	size             int64 // when set, the header claims this size
 }
 
-func file(name, body string) entry { return entry{name: name, body: body, typ: tar.TypeReg, mode: 0o644} }
-func dir(name string) entry        { return entry{name: name, typ: tar.TypeDir, mode: 0o755} }
+func file(name, body string) entry {
+	return entry{name: name, body: body, typ: tar.TypeReg, mode: 0o644}
+}
+func dir(name string) entry { return entry{name: name, typ: tar.TypeDir, mode: 0o755} }
 func symlink(name, target string) entry {
 	return entry{name: name, link: target, typ: tar.TypeSymlink, mode: 0o777}
 }
@@ -206,7 +208,9 @@ func TestSquashMarkersKeepOnlyMatchingFiles(t *testing.T) {
 		entry{name: "bin/go-tool", body: big + "\xff Go buildinf:" + big, typ: tar.TypeReg, mode: 0o755},
 		entry{name: "bin/c-tool", body: big + big, typ: tar.TypeReg, mode: 0o755},
 		entry{name: "bin/small-go", body: "abc\xff Go buildinf:", typ: tar.TypeReg, mode: 0o755}))
-	sel := func(string, fs.FileMode) Selection { return Selection{Keep: true, Markers: [][]byte{[]byte("\xff Go buildinf:")}} }
+	sel := func(string, fs.FileMode) Selection {
+		return Selection{Keep: true, Markers: [][]byte{[]byte("\xff Go buildinf:")}}
+	}
 	f, err := Squash(context.Background(), testImage(t, l), SquashOptions{Select: sel, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
