@@ -35,7 +35,7 @@ type javaEntries struct {
 // walk returns the packages of the archive zr found at loc, nested ones
 // included; depth counts the archives around it.
 func (w *javaWalker) walk(ctx context.Context, zr *zip.Reader, loc string, depth int) ([]Package, error) {
-	e := javaSortEntries(zr)
+	e := javaPickEntries(zr)
 	pkgs, err := w.identify(e, loc)
 	errs := []error{err}
 	for _, f := range e.nested {
@@ -49,8 +49,8 @@ func (w *javaWalker) walk(ctx context.Context, zr *zip.Reader, loc string, depth
 	return pkgs, errors.Join(errs...)
 }
 
-// javaSortEntries picks the pom.properties, manifest and nested archives.
-func javaSortEntries(zr *zip.Reader) javaEntries {
+// javaPickEntries picks the pom.properties, manifest and nested archives.
+func javaPickEntries(zr *zip.Reader) javaEntries {
 	var e javaEntries
 	for _, f := range zr.File {
 		switch {

@@ -25,12 +25,3 @@ func langCatalogFS(t *testing.T, c Cataloger, fsys fs.FS) ([]Package, error) {
 	}
 	return c.Catalog(context.Background(), Input{FS: fsys, Paths: paths})
 }
-
-// langByPath indexes packages by their first location and name.
-func langByPath(pkgs []Package) map[string]Package {
-	m := map[string]Package{}
-	for _, p := range pkgs {
-		m[p.Locations[0].Path+" "+p.Name] = p
-	}
-	return m
-}

@@ -40,12 +40,12 @@ source = "git+https://github.com/tokio-rs/tokio?rev=abc#abcdef0123456789"
 func TestCargoLock(t *testing.T) {
 	// testdata/cargo/hello_world/Cargo.lock is a real version 4 lock file,
 	// taken as-is from the test data of the syft Go module (v1.57.1).
-	real, err := os.ReadFile("testdata/cargo/hello_world/Cargo.lock")
+	lockFile, err := os.ReadFile("testdata/cargo/hello_world/Cargo.lock")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fsys := fstest.MapFS{
-		"src/hello_world/Cargo.lock": {Data: real},
+		"src/hello_world/Cargo.lock": {Data: lockFile},
 		"opt/tool/Cargo.lock":        {Data: []byte(cargoV1Lock)},
 		"opt/bad/Cargo.lock":         {Data: []byte("[[package]\nname = ")},
 		"opt/empty/Cargo.lock":       {Data: []byte("version = 4\n")},
