@@ -21,7 +21,6 @@ type entry struct {
 	name, body, link string
 	typ              byte
 	mode             int64
-	size             int64 // when set, the header claims this size
 }
 
 func file(name, body string) entry {
