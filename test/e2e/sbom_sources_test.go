@@ -3,10 +3,16 @@ package e2e
 import (
 	"context"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/sbom"
@@ -66,8 +72,10 @@ func TestDebianPackagesEqualDpkgQuery(t *testing.T) {
 	testbed.Docker(t, host, "tag", tag, remote)
 	testbed.Docker(t, host, "push", "-q", remote)
 	t.Setenv("DOCKER_HOST", host)
+	ociDir, ociArchive := ociLayout(t, remote)
 
-	for _, target := range []string{"dir:" + root, "docker-archive:" + archive, "docker:" + tag, "registry:" + remote} {
+	for _, target := range []string{"dir:" + root, "docker-archive:" + archive, "docker:" + tag, "registry:" + remote,
+		"oci-dir:" + ociDir, "oci-archive:" + ociArchive} {
 		t.Run(strings.SplitN(target, ":", 2)[0], func(t *testing.T) {
 			s := scan(t, target)
 			got := debLines(s)
@@ -86,6 +94,32 @@ func TestDebianPackagesEqualDpkgQuery(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ociLayout writes the registry image as an OCI image layout (as `crane pull
+// --format=oci` does, with the same library), and as a tarball of it.
+func ociLayout(t *testing.T, ref string) (dir, archive string) {
+	r, err := name.ParseReference(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(r)
+	if err != nil {
+		t.Fatalf("pull %s: %v", ref, err)
+	}
+	dir = t.TempDir()
+	p, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AppendImage(img); err != nil {
+		t.Fatal(err)
+	}
+	archive = filepath.Join(t.TempDir(), "oci.tar")
+	if out, err := exec.Command("tar", "-C", dir, "-cf", archive, ".").CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v: %s", err, out)
+	}
+	return dir, archive
 }
 
 func minus(a, b []string) []string {
