@@ -1,6 +1,7 @@
 package image
 
 import (
+	"bytes"
 	"archive/tar"
 	"errors"
 	"fmt"
@@ -45,6 +46,10 @@ func openArchive(name string) (*archiveFS, error) {
 }
 
 func (a *archiveFS) index() error {
+	var head [4]byte
+	if n, _ := a.f.ReadAt(head[:], 0); n >= 2 && (bytes.HasPrefix(head[:n], gzipMagic) || bytes.HasPrefix(head[:n], zstdMagic)) {
+		return errors.New("compressed archive: image archives are read in place, decompress it first (gunzip / zstd -d)")
+	}
 	pos := &offsetReader{r: a.f}
 	tr := tar.NewReader(pos)
 	for {
