@@ -1,8 +1,8 @@
 package image
 
 import (
-	"bytes"
 	"archive/tar"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
