@@ -1,10 +1,8 @@
 package sbom
 
 import (
-	"bytes"
 	"context"
 	"debug/buildinfo"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -45,43 +43,15 @@ func (c *goBinaryCataloger) Markers() [][]byte { return [][]byte{[]byte(goBuildI
 
 // Catalog implements Cataloger.
 func (c *goBinaryCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		found, err := goCatalogFile(in.FS, p)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		pkgs = append(pkgs, found...)
-	}
-	return pkgs, errors.Join(errs...)
+	return eachBinary(ctx, in, goReadPackages)
 }
 
-// goCatalogFile reads the build information of one file. Files that are
+// goReadPackages reads the build information of one file. Files that are
 // not Go executables yield nothing and no error.
-func goCatalogFile(fsys fs.FS, name string) ([]Package, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
+func goReadPackages(r io.ReaderAt, name string) ([]Package, error) {
+	bi, err := goReadBuildInfo(r)
+	if err != nil || bi == nil {
 		return nil, err
-	}
-	defer f.Close()
-	ra, ok := f.(io.ReaderAt)
-	if !ok {
-		b, err := readFile(fsys, name, maxManifestSize)
-		if err != nil {
-			return nil, err
-		}
-		ra = bytes.NewReader(b)
-	}
-	bi, err := goReadBuildInfo(ra)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if bi == nil {
-		return nil, nil
 	}
 	return goPackages(bi, name), nil
 }

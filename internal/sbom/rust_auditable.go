@@ -8,7 +8,6 @@ import (
 	"debug/macho"
 	"debug/pe"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -48,40 +47,7 @@ func (c *cargoAuditableCataloger) Markers() [][]byte { return [][]byte{[]byte(ca
 
 // Catalog implements Cataloger.
 func (c *cargoAuditableCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		found, err := cargoCatalogBinary(in.FS, p)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		pkgs = append(pkgs, found...)
-	}
-	return pkgs, errors.Join(errs...)
-}
-
-func cargoCatalogBinary(fsys fs.FS, name string) ([]Package, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	ra, ok := f.(io.ReaderAt)
-	if !ok {
-		b, err := readFile(fsys, name, maxManifestSize)
-		if err != nil {
-			return nil, err
-		}
-		ra = bytes.NewReader(b)
-	}
-	pkgs, err := cargoReadAuditable(ra, name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return pkgs, nil
+	return eachBinary(ctx, in, cargoReadAuditable)
 }
 
 // cargoReadAuditable returns the crates in an executable's audit data,
