@@ -143,3 +143,68 @@ func (i fileInfo) Mode() fs.FileMode  { return i.mode }
 func (i fileInfo) ModTime() time.Time { return i.modTime }
 func (i fileInfo) IsDir() bool        { return i.mode.IsDir() }
 func (i fileInfo) Sys() any           { return nil }
+
+// bufSection reads a section of a ReaderAt through a buffer, and seeks
+// without reading. The tar reader reads a 512-byte header per entry and then
+// seeks over the content; without the buffer each header is a system call.
+type bufSection struct {
+	ra        io.ReaderAt
+	size, pos int64
+	buf       []byte
+	bufOff    int64 // file offset of buf[0]
+	bufLen    int
+}
+
+const bufSectionSize = 128 << 10
+
+func newBufSection(ra io.ReaderAt, size int64) *bufSection {
+	return &bufSection{ra: ra, size: size, buf: make([]byte, bufSectionSize)}
+}
+
+func (b *bufSection) Read(p []byte) (int, error) {
+	if b.pos >= b.size {
+		return 0, io.EOF
+	}
+	if rest := b.size - b.pos; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	if b.pos < b.bufOff || b.pos >= b.bufOff+int64(b.bufLen) {
+		if len(p) >= len(b.buf) {
+			n, err := b.ra.ReadAt(p, b.pos)
+			b.pos += int64(n)
+			if err == io.EOF && n > 0 {
+				err = nil
+			}
+			return n, err
+		}
+		want := min(int64(len(b.buf)), b.size-b.pos)
+		n, err := b.ra.ReadAt(b.buf[:want], b.pos)
+		b.bufOff, b.bufLen = b.pos, n
+		if n == 0 {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, err
+		}
+	}
+	n := copy(p, b.buf[b.pos-b.bufOff:b.bufLen])
+	b.pos += int64(n)
+	return n, nil
+}
+
+func (b *bufSection) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += b.pos
+	case io.SeekEnd:
+		offset += b.size
+	default:
+		return 0, errors.New("seek: bad whence")
+	}
+	if offset < 0 {
+		return 0, errors.New("seek: negative position")
+	}
+	b.pos = offset
+	return offset, nil
+}

@@ -74,7 +74,7 @@ type layerStream struct {
 func (s *squasher) open(ctx context.Context, i int, l Layer) (*layerStream, error) {
 	if l.Seekable != nil {
 		if ra, size, ok := l.Seekable(); ok {
-			raw := &offsetReader{r: io.NewSectionReader(ra, 0, size)}
+			raw := &offsetReader{r: newBufSection(ra, size)}
 			return &layerStream{tar: tar.NewReader(raw), stored: raw, raw: raw, seekable: ra, close: func() error { return nil }, decompressed: raw}, nil
 		}
 	}
