@@ -23,11 +23,15 @@ type Bar struct {
 
 // ForStderr returns a Bar drawing on stderr when it is a terminal and quiet
 // is false, else nil (silent).
-func ForStderr(quiet bool) *Bar {
-	if quiet || !term.IsTerminal(int(os.Stderr.Fd())) {
+func ForStderr(quiet bool) *Bar { return For(os.Stderr, quiet) }
+
+// For returns a Bar drawing on f when f is a terminal and quiet is false,
+// else nil (silent).
+func For(f *os.File, quiet bool) *Bar {
+	if quiet || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
-	return &Bar{w: os.Stderr}
+	return &Bar{w: f}
 }
 
 // SetLayers gives the stored size of each layer (-1 when unknown).
