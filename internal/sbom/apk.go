@@ -2,7 +2,6 @@ package sbom
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"path"
 	"strings"
@@ -21,20 +20,9 @@ func (*apkCataloger) Name() string { return "apk" }
 func (*apkCataloger) Match(name string, _ fs.FileMode) bool { return name == "lib/apk/db/installed" }
 
 func (*apkCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := readFile(in.FS, p, maxManifestSize)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		pkgs = append(pkgs, apkParseInstalled(string(b), p, in.Distro)...)
-	}
-	return pkgs, errors.Join(errs...)
+	return eachManifest(ctx, in, func(p string, b []byte) ([]Package, error) {
+		return apkParseInstalled(string(b), p, in.Distro), nil
+	})
 }
 
 // apkParseInstalled reads an installed database. Owned files are the R:

@@ -3,7 +3,6 @@ package sbom
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,19 +16,7 @@ type binaryReader func(r io.ReaderAt, path string) ([]Package, error)
 // bounded, when the file system cannot seek) and hands it to read. Errors
 // name their file and the rest go on; a cancelled ctx returns no packages.
 func eachBinary(ctx context.Context, in Input, read binaryReader) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		found, err := readBinary(in.FS, p, read)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		pkgs = append(pkgs, found...)
-	}
-	return pkgs, errors.Join(errs...)
+	return eachPath(ctx, in, func(p string) ([]Package, error) { return readBinary(in.FS, p, read) })
 }
 
 func readBinary(fsys fs.FS, name string, read binaryReader) ([]Package, error) {

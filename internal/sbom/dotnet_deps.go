@@ -3,7 +3,6 @@ package sbom
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -32,19 +31,7 @@ func (c *dotnetDepsCataloger) Match(name string, mode fs.FileMode) bool {
 
 // Catalog implements Cataloger.
 func (c *dotnetDepsCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		found, err := dotnetCatalogFile(in.FS, p)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		pkgs = append(pkgs, found...)
-	}
-	return pkgs, errors.Join(errs...)
+	return eachPath(ctx, in, func(p string) ([]Package, error) { return dotnetCatalogFile(in.FS, p) })
 }
 
 func dotnetCatalogFile(fsys fs.FS, name string) ([]Package, error) {

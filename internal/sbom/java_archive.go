@@ -49,19 +49,7 @@ func javaArchiveName(name string) bool {
 
 // Catalog walks each archive, its nested archives included.
 func (*javaArchiveCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		found, err := javaCatalogFile(ctx, in.FS, p)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		pkgs = append(pkgs, found...)
-	}
-	return pkgs, errors.Join(errs...)
+	return eachPath(ctx, in, func(p string) ([]Package, error) { return javaCatalogFile(ctx, in.FS, p) })
 }
 
 // javaCatalogFile opens the archive at name and walks it.

@@ -3,7 +3,6 @@ package sbom
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -39,20 +38,13 @@ func (*pythonInstalledCataloger) Match(name string, mode fs.FileMode) bool {
 
 // Catalog reads each metadata file into one package.
 func (*pythonInstalledCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	return eachPath(ctx, in, func(p string) ([]Package, error) {
 		pkg, err := pyReadInstalled(in.FS, p)
 		if err != nil {
-			errs = append(errs, err)
-			continue
+			return nil, err
 		}
-		pkgs = append(pkgs, pkg)
-	}
-	return pkgs, errors.Join(errs...)
+		return []Package{pkg}, nil
+	})
 }
 
 // pyReadInstalled reads the distribution whose metadata is at path.

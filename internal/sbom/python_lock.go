@@ -3,7 +3,6 @@ package sbom
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -61,19 +60,7 @@ func pyLockParser(name string) func(io.Reader) ([]pyPin, error) {
 
 // Catalog parses every matched file.
 func (*pythonLockCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		found, err := pyReadLock(in.FS, p)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		pkgs = append(pkgs, found...)
-	}
-	return pkgs, errors.Join(errs...)
+	return eachPath(ctx, in, func(p string) ([]Package, error) { return pyReadLock(in.FS, p) })
 }
 
 // pyReadLock reads the pins of the file at p.

@@ -2,7 +2,6 @@ package sbom
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -42,19 +41,13 @@ func (*rpmCataloger) Match(name string, _ fs.FileMode) bool {
 }
 
 func (c *rpmCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	return eachPath(ctx, in, func(p string) ([]Package, error) {
 		found, err := c.readDB(in.FS, p, in.Distro)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", p, err))
+			err = fmt.Errorf("%s: %w", p, err)
 		}
-		pkgs = append(pkgs, found...)
-	}
-	return pkgs, errors.Join(errs...)
+		return found, err
+	})
 }
 
 func (c *rpmCataloger) readDB(fsys fs.FS, name string, d Distro) ([]Package, error) {

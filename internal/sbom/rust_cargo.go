@@ -2,7 +2,6 @@ package sbom
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -28,19 +27,7 @@ func (c *cargoLockCataloger) Match(name string, mode fs.FileMode) bool {
 
 // Catalog implements Cataloger.
 func (c *cargoLockCataloger) Catalog(ctx context.Context, in Input) ([]Package, error) {
-	var pkgs []Package
-	var errs []error
-	for _, p := range in.Paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		found, err := cargoCatalogLock(in.FS, p)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		pkgs = append(pkgs, found...)
-	}
-	return pkgs, errors.Join(errs...)
+	return eachPath(ctx, in, func(p string) ([]Package, error) { return cargoCatalogLock(in.FS, p) })
 }
 
 // cargoLock is the part of a Cargo.lock read; every format version (1 to
