@@ -26,6 +26,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newRootCommand().ExecuteContext(ctx)
 	stop()
+	var ec exitCode
+	if errors.As(err, &ec) {
+		os.Exit(ec.code) // findings over the line: the report says what
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bulwark:", err)
 		var u usageError
@@ -40,3 +44,9 @@ func main() {
 type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
+
+// exitCode asks for a specific exit status without a message: a scan
+// found what --fail-on or --exit-code asked to fail on.
+type exitCode struct{ code int }
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", e.code) }

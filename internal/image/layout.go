@@ -126,7 +126,7 @@ func storeLayer(store blobStore, name, diffID, mediaType string) Layer {
 	}
 	l.Seekable = func() (io.ReaderAt, int64, bool) {
 		sr, ok := store.section(name)
-		if !ok || isCompressedMedia(mediaType) {
+		if !ok || isCompressedMedia(mediaType) || compressedAt(sr) {
 			return nil, 0, false
 		}
 		return sr, sr.Size(), true
@@ -220,4 +220,14 @@ func resolveManifest(store blobStore, indexRaw []byte, platform *v1.Platform, de
 		return resolveManifest(store, raw, platform, depth+1)
 	}
 	return d, nil
+}
+
+// compressedAt reports whether a blob starts with a gzip or zstd header:
+// docker save writes plain tars, but other tools (crane, ggcr's tarball)
+// write compressed layers into docker-archives under the same names.
+func compressedAt(r io.ReaderAt) bool {
+	head := make([]byte, 4)
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	return bytes.HasPrefix(head, gzipMagic) || bytes.HasPrefix(head, zstdMagic)
 }

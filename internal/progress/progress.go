@@ -15,6 +15,7 @@ import (
 // Bar reports bytes read per layer. Its zero value and a nil *Bar are silent.
 type Bar struct {
 	mu    sync.Mutex
+	label string
 	w     io.Writer
 	total []int64
 	last  time.Time
@@ -44,6 +45,28 @@ func (b *Bar) SetLayers(sizes []int64) {
 	b.mu.Unlock()
 }
 
+// SetLabel names what is counted ("layer" by default, "feed"...).
+func (b *Bar) SetLabel(label string) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	b.label = label
+	b.mu.Unlock()
+}
+
+// SetSize sets the size of item i once it is known.
+func (b *Bar) SetSize(i int, size int64) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	if i < len(b.total) {
+		b.total[i] = size
+	}
+	b.mu.Unlock()
+}
+
 // Layer records that read bytes of layer i have been read; it redraws at
 // most ten times a second.
 func (b *Bar) Layer(i int, read int64) {
@@ -60,7 +83,11 @@ func (b *Bar) Layer(i int, read int64) {
 	if i < len(b.total) && b.total[i] > 0 {
 		size = mib(b.total[i])
 	}
-	fmt.Fprintf(b.w, "\r\033[Klayer %d/%d  %s / %s", i+1, len(b.total), mib(read), size)
+	label := b.label
+	if label == "" {
+		label = "layer"
+	}
+	fmt.Fprintf(b.w, "\r\033[K%s %d/%d  %s / %s", label, i+1, len(b.total), mib(read), size)
 	b.drawn = true
 }
 

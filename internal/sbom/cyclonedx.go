@@ -23,6 +23,23 @@ const (
 // encodeCycloneDX writes CycloneDX 1.6 JSON with cyclonedx-go, the
 // CycloneDX project's own Go library.
 func encodeCycloneDX(w io.Writer, s *SBOM, opts WriteOptions) error {
+	return WriteCycloneDX(w, CycloneDXBOM(s, opts))
+}
+
+// WriteCycloneDX writes bom as CycloneDX 1.6 JSON.
+func WriteCycloneDX(w io.Writer, bom *cdx.BOM) error {
+	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
+	enc.SetPretty(true)
+	if err := enc.EncodeVersion(bom, cdx.SpecVersion1_6); err != nil {
+		return fmt.Errorf("write CycloneDX: %w", err)
+	}
+	return nil
+}
+
+// CycloneDXBOM builds the CycloneDX document of s: one component per
+// package, with bom-ref the package ID, so that others (a vulnerability
+// report) can point at them.
+func CycloneDXBOM(s *SBOM, opts WriteOptions) *cdx.BOM {
 	bom := cdx.NewBOM()
 	bom.SpecVersion = cdx.SpecVersion1_6
 	bom.Metadata = &cdx.Metadata{
@@ -39,12 +56,7 @@ func encodeCycloneDX(w io.Writer, s *SBOM, opts WriteOptions) error {
 		comps = append(comps, cdxComponent(&s.Packages[i]))
 	}
 	bom.Components = &comps
-	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
-	enc.SetPretty(true)
-	if err := enc.EncodeVersion(bom, cdx.SpecVersion1_6); err != nil {
-		return fmt.Errorf("write CycloneDX: %w", err)
-	}
-	return nil
+	return bom
 }
 
 func cdxSubject(s *SBOM) *cdx.Component {

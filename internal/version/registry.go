@@ -5,6 +5,7 @@ import "strings"
 // schemes lists every version scheme, by name.
 var schemes = []Scheme{
 	Dpkg{}, RPM{}, APK{},
+	Semver{}, Go{}, PEP440{}, Maven{}, Gem{}, NuGet{}, Composer{},
 }
 
 // Lookup returns the scheme with the given name, or nil.

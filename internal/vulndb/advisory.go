@@ -51,6 +51,9 @@ type Affected struct {
 	// Severity is a rating for this package only (Debian urgency, Ubuntu
 	// priority), overriding the advisory's.
 	Severity []Severity `json:"severity,omitempty"`
+	// OS lists the operating systems the package is affected on (the Go
+	// database's goos); empty means every one.
+	OS []string `json:"os,omitempty"`
 	// Status is set when the distro decided not to fix: "unimportant",
 	// "no-dsa", "ignored", "end-of-life", "will-not-fix".
 	Status string `json:"status,omitempty"`

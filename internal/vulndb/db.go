@@ -17,7 +17,7 @@ const File = "vulndb.bolt"
 
 // schemaVersion changes whenever the stored layout does; an older file is
 // refused with a message to update.
-const schemaVersion = 1
+const schemaVersion = 3
 
 var (
 	bucketPkg  = []byte("pkg")  // ecosystem key \x00 name -> []Entry
@@ -39,6 +39,7 @@ type Entry struct {
 	Versions  []string   `json:"v,omitempty"`
 	Severity  []Severity `json:"s,omitempty"`
 	Status    string     `json:"st,omitempty"`
+	OS        []string   `json:"os,omitempty"`
 }
 
 // Meta describes a database: where its data came from and when.
@@ -142,7 +143,9 @@ func (d *DB) Lookup(eco, name string) ([]Entry, error) {
 		if raw == nil {
 			return nil
 		}
-		return json.Unmarshal(raw, &out)
+		var err error
+		out, err = decodeEntries(raw)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lookup %s/%s: %w", eco, name, err)
@@ -155,9 +158,13 @@ func (d *DB) Lookup(eco, name string) ([]Entry, error) {
 func (d *DB) Advisory(id string) (*Advisory, error) {
 	var a *Advisory
 	err := d.b.View(func(tx *bolt.Tx) error {
-		raw := tx.Bucket(bucketAdv).Get([]byte(id))
-		if raw == nil {
+		packed := tx.Bucket(bucketAdv).Get([]byte(id))
+		if packed == nil {
 			return nil
+		}
+		raw, err := unpack(packed)
+		if err != nil {
+			return err
 		}
 		a = new(Advisory)
 		return json.Unmarshal(raw, a)

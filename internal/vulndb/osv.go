@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -52,6 +53,29 @@ type ecosystemSpecific struct {
 	Urgency       string `json:"urgency"`
 	Informational string `json:"informational"`
 	Severity      string `json:"severity"`
+	// Imports are the Go database's affected packages, each maybe limited
+	// to some operating systems.
+	Imports []struct {
+		GOOS []string `json:"goos"`
+	} `json:"imports"`
+}
+
+// goosOf returns the operating systems the Go database limits an affected
+// module to: the union over its imports when every import is limited,
+// else none (affected everywhere).
+func goosOf(es ecosystemSpecific) []string {
+	var out []string
+	for _, imp := range es.Imports {
+		if len(imp.GOOS) == 0 {
+			return nil
+		}
+		for _, g := range imp.GOOS {
+			if !slices.Contains(out, g) {
+				out = append(out, g)
+			}
+		}
+	}
+	return out
 }
 
 // ParseOSV reads one OSV record. name (a file or zip entry) is only used
@@ -116,6 +140,7 @@ func ParseOSV(b []byte, name string) (Advisory, error) {
 			}
 			out.Severity = append(out.Severity, Severity{Type: "label", Score: u, Source: "debian"})
 		}
+		out.OS = goosOf(es)
 		if es.Informational != "" {
 			out.Status = "informational:" + es.Informational
 		}

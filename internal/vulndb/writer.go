@@ -97,9 +97,10 @@ func copyDB(live, tmp string) error {
 	})
 }
 
-// Add stores a, replacing what the database holds for a's ID in each
-// ecosystem a names (other ecosystems of the same ID stay, so one ID can be
-// fed one release at a time). A withdrawn advisory removes the ID.
+// Add stores a, replacing what the database holds for a's ID about each
+// package a names (the ID's other packages stay, so that one ID can be fed
+// one release or repository at a time, as Alpine's secdb files are). A
+// withdrawn advisory removes the ID.
 func (w *Writer) Add(a Advisory) error {
 	if a.ID == "" {
 		return errors.New("advisory without an ID")
@@ -120,8 +121,9 @@ func (w *Writer) SetSource(s SourceMeta) { w.meta.Sources[s.Name] = s }
 // Sources returns what the database being written records as imported.
 func (w *Writer) Sources() map[string]SourceMeta { return w.meta.Sources }
 
-// mergeAdvisory folds b, newer, into a: b's affected packages replace a's
-// in the ecosystems b names; aliases, severities and references are joined.
+// mergeAdvisory folds b, newer, into a: b's claims about a package
+// replace a's about the same package; aliases, severities and references
+// are joined.
 func mergeAdvisory(a, b Advisory) Advisory {
 	out := b
 	out.Aliases = mergeIDs(b.ID, a.Aliases, b.Aliases)
@@ -139,13 +141,13 @@ func mergeAdvisory(a, b Advisory) Advisory {
 	if a.Modified.After(out.Modified) {
 		out.Modified = a.Modified
 	}
-	ecos := map[string]bool{}
+	pkgs := map[string]bool{}
 	for _, af := range b.Affected {
-		ecos[EcosystemKey(af.Ecosystem)] = true
+		pkgs[string(pkgKey(af.Ecosystem, af.Name))] = true
 	}
 	out.Affected = nil
 	for _, af := range a.Affected {
-		if !ecos[EcosystemKey(af.Ecosystem)] {
+		if !pkgs[string(pkgKey(af.Ecosystem, af.Name))] {
 			out.Affected = append(out.Affected, af)
 		}
 	}
@@ -204,7 +206,11 @@ func (w *Writer) flush() error {
 				}
 			}
 			var stored *Advisory
-			if raw := advs.Get([]byte(id)); raw != nil {
+			if packed := advs.Get([]byte(id)); packed != nil {
+				raw, err := unpack(packed)
+				if err != nil {
+					return fmt.Errorf("record %s: %w", id, err)
+				}
 				stored = new(Advisory)
 				if err := json.Unmarshal(raw, stored); err != nil {
 					return fmt.Errorf("record %s: %w", id, err)
@@ -222,26 +228,29 @@ func (w *Writer) flush() error {
 				}
 				continue
 			}
-			// Replace this ID's entries in the ecosystems a names.
-			ecos := map[string]bool{}
-			for _, af := range a.Affected {
-				ecos[EcosystemKey(af.Ecosystem)] = true
-			}
+			// Replace this ID's entries for the packages a names.
 			keys := map[string]bool{}
 			for _, k := range oldKeys {
-				eco, _, _ := strings.Cut(k, "\x00")
-				if ecos[eco] {
+				keys[k] = true
+			}
+			for _, af := range a.Affected {
+				k := string(pkgKey(af.Ecosystem, af.Name))
+				if keys[k] {
 					change(k).drop[id] = true
-				} else {
-					keys[k] = true
 				}
 			}
 			for _, af := range a.Affected {
 				k := string(pkgKey(af.Ecosystem, af.Name))
 				keys[k] = true
 				c := change(k)
-				c.add = append(c.add, Entry{ID: id, Ecosystem: af.Ecosystem, Name: af.Name,
-					Ranges: af.Ranges, Versions: af.Versions, Severity: af.Severity, Status: af.Status})
+				e := Entry{ID: id, Ecosystem: af.Ecosystem, Name: af.Name,
+					Ranges: af.Ranges, Versions: af.Versions, Severity: af.Severity, Status: af.Status, OS: af.OS}
+				if len(e.Ranges) > 0 {
+					// The list enumerates the ranges (OSV exports add it for
+					// PyPI and others); the ranges decide, so it is not kept.
+					e.Versions = nil
+				}
+				c.add = append(c.add, e)
 			}
 			if len(keys) > 0 {
 				raw, err := json.Marshal(slices.Sorted(maps.Keys(keys)))
@@ -261,14 +270,15 @@ func (w *Writer) flush() error {
 			if err != nil {
 				return err
 			}
-			if err := advs.Put([]byte(id), raw); err != nil {
+			if err := advs.Put([]byte(id), pack(raw)); err != nil {
 				return err
 			}
 		}
 		for k, c := range changes {
 			var entries []Entry
 			if raw := pkgs.Get([]byte(k)); raw != nil {
-				if err := json.Unmarshal(raw, &entries); err != nil {
+				var err error
+				if entries, err = decodeEntries(raw); err != nil {
 					return fmt.Errorf("entries of %q: %w", k, err)
 				}
 			}
@@ -281,11 +291,7 @@ func (w *Writer) flush() error {
 				continue
 			}
 			slices.SortStableFunc(entries, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
-			raw, err := json.Marshal(entries)
-			if err != nil {
-				return err
-			}
-			if err := pkgs.Put([]byte(k), raw); err != nil {
+			if err := pkgs.Put([]byte(k), encodeEntries(entries)); err != nil {
 				return err
 			}
 		}
@@ -339,25 +345,55 @@ func (w *Writer) Commit() error {
 		}
 		return tx.Bucket(bucketMeta).Put([]byte("meta"), raw)
 	})
+	var packed string
 	if err == nil {
-		err = w.b.Sync()
+		packed, err = w.compact()
 	}
 	if cerr := w.b.Close(); err == nil {
 		err = cerr
 	}
+	w.done = true
+	os.Remove(w.tmp)
 	if err != nil {
-		w.done = true
-		os.Remove(w.tmp)
+		if packed != "" {
+			os.Remove(packed)
+		}
 		return fmt.Errorf("write database: %w", err)
 	}
-	if err := os.Rename(w.tmp, Path(w.dir)); err != nil {
-		w.done = true
-		os.Remove(w.tmp)
+	if err := os.Rename(packed, Path(w.dir)); err != nil {
+		os.Remove(packed)
 		return fmt.Errorf("replace database: %w", err)
 	}
-	w.done = true
 	syncDir(w.dir)
 	return nil
+}
+
+// compact copies the database into a new file with full pages (pages of a
+// bolt file written in random key order are half empty) and syncs it.
+func (w *Writer) compact() (string, error) {
+	f, err := os.CreateTemp(w.dir, ".vulndb-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	path := f.Name()
+	f.Close()
+	os.Remove(path)
+	dst, err := bolt.Open(path, 0o644, &bolt.Options{NoSync: true, NoFreelistSync: true, Timeout: 5 * time.Second})
+	if err != nil {
+		return "", err
+	}
+	err = bolt.Compact(dst, w.b, 64<<20)
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return "", err
+	}
+	return path, nil
 }
 
 // Abort drops the new database; the live one stays as it was.
@@ -379,4 +415,3 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
-

@@ -13,14 +13,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"sort"
-	"syscall"
 	"time"
 
 	"github.com/bulwarksec/bulwark/internal/image"
+	"github.com/bulwarksec/bulwark/test/bench/benchrun"
 )
 
 func main() {
@@ -48,9 +46,9 @@ func run(target, syft string, runs int) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	bulwark := filepath.Join(tmp, "bulwark")
-	if out, err := exec.Command("go", "build", "-o", bulwark, "./cmd/bulwark").CombinedOutput(); err != nil {
-		return fmt.Errorf("build bulwark: %v: %s", err, out)
+	bulwark, err := benchrun.BuildBulwark(tmp)
+	if err != nil {
+		return err
 	}
 	tools := map[string][]string{
 		"bulwark": {bulwark, "sbom", target, "-q", "-f", "json", "-o", filepath.Join(tmp, "bulwark.json")},
@@ -71,7 +69,7 @@ func run(target, syft string, runs int) error {
 			if res[name] == nil {
 				res[name] = &result{}
 			}
-			wall, rss, err := measure(args)
+			wall, rss, err := benchrun.Measure(args)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
@@ -95,23 +93,6 @@ func run(target, syft string, runs int) error {
 	}
 	report(target, runs, res, floor)
 	return nil
-}
-
-func measure(args []string) (time.Duration, int64, error) {
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = append(os.Environ(), "SYFT_CHECK_FOR_APP_UPDATE=false")
-	cmd.Stderr = os.Stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		return 0, 0, err
-	}
-	wall := time.Since(start)
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var rss int64
-	if ru != nil {
-		rss = ru.Maxrss
-	}
-	return wall, rss, nil
 }
 
 // readLayers is the floor: open the image and read every layer through
@@ -188,12 +169,6 @@ func readJSON(path string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-func median[T int64 | time.Duration](xs []T) T {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
 func report(target string, runs int, res map[string]*result, floor *result) {
 	fmt.Printf("target: %s, %d runs each, interleaved\n\n", target, runs)
 	eco := map[string]bool{}
@@ -217,13 +192,11 @@ func report(target string, runs int, res map[string]*result, floor *result) {
 	}
 	b := res["bulwark"]
 	fmt.Printf("\n%-28s %10s %10s\n", "", "wall", "peak RSS")
-	fmt.Printf("%-28s %10s %7d MiB\n", "bulwark", median(b.wall).Round(time.Millisecond), median(b.rss)/1024)
+	fmt.Printf("%-28s %10s %7d MiB\n", "bulwark", benchrun.Median(b.wall).Round(time.Millisecond), benchrun.Median(b.rss)/1024)
 	if s := res["syft"]; s != nil {
-		fmt.Printf("%-28s %10s %7d MiB\n", "syft", median(s.wall).Round(time.Millisecond), median(s.rss)/1024)
-		fmt.Printf("%-28s %9.2fx %9.2fx\n", "bulwark / syft", ratio(median(b.wall), median(s.wall)), float64(median(b.rss))/float64(median(s.rss)))
+		fmt.Printf("%-28s %10s %7d MiB\n", "syft", benchrun.Median(s.wall).Round(time.Millisecond), benchrun.Median(s.rss)/1024)
+		fmt.Printf("%-28s %9.2fx %9.2fx\n", "bulwark / syft", benchrun.Ratio(benchrun.Median(b.wall), benchrun.Median(s.wall)), float64(benchrun.Median(b.rss))/float64(benchrun.Median(s.rss)))
 	}
-	fmt.Printf("%-28s %10s\n", "floor (read layers)", median(floor.wall).Round(time.Millisecond))
-	fmt.Printf("%-28s %9.2fx\n", "bulwark / floor", ratio(median(b.wall), median(floor.wall)))
+	fmt.Printf("%-28s %10s\n", "floor (read layers)", benchrun.Median(floor.wall).Round(time.Millisecond))
+	fmt.Printf("%-28s %9.2fx\n", "bulwark / floor", benchrun.Ratio(benchrun.Median(b.wall), benchrun.Median(floor.wall)))
 }
-
-func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
