@@ -97,6 +97,7 @@ func Match(ctx context.Context, src Source, pkgs []sbom.Package, opts Options) (
 		}
 		res.Vulnerabilities = append(res.Vulnerabilities, found...)
 	}
+	res.Vulnerabilities = foldCopies(res.Vulnerabilities)
 	slices.SortFunc(res.Vulnerabilities, func(a, b Vulnerability) int {
 		return cmp.Or(cmp.Compare(b.Rating.Severity, a.Rating.Severity),
 			strings.Compare(a.Package.Name, b.Package.Name),
@@ -310,6 +311,28 @@ func joinIDs(a, b []string, self string) []string {
 		if id != self && !slices.Contains(out, id) {
 			out = append(out, id)
 		}
+	}
+	return out
+}
+
+// foldCopies keeps one finding per advisory and package version when the
+// same package is listed more than once (a package-lock entry and the
+// installed node_modules copy it describes, or two copies of one jar):
+// one flaw, one finding, with the other places in OtherPaths.
+func foldCopies(vs []Vulnerability) []Vulnerability {
+	type key struct{ id, eco, name, installed string }
+	first := map[key]int{}
+	out := vs[:0]
+	for _, v := range vs {
+		k := key{v.ID, vulndb.EcosystemKey(v.Package.Ecosystem), vulndb.NormalizeName(v.Package.Ecosystem, v.Package.Name), v.Installed}
+		if i, ok := first[k]; ok {
+			if v.Path != "" && v.Path != out[i].Path && !slices.Contains(out[i].OtherPaths, v.Path) {
+				out[i].OtherPaths = append(out[i].OtherPaths, v.Path)
+			}
+			continue
+		}
+		first[k] = len(out)
+		out = append(out, v)
 	}
 	return out
 }

@@ -49,6 +49,9 @@ type Vulnerability struct {
 	// Layer and Path locate the package in the image.
 	Layer string `json:"layer,omitempty"`
 	Path  string `json:"path,omitempty"`
+	// OtherPaths are further places the same package version was found
+	// (a lockfile and the installed copy it describes).
+	OtherPaths []string `json:"otherPaths,omitempty"`
 	// MatchedBy says how the package was found in the advisory: its
 	// ecosystem and the name looked up ("Debian:12/openssl (source)").
 	MatchedBy string `json:"matchedBy"`

@@ -185,6 +185,8 @@ func osvDistroEcosystem(d Distro) string {
 		}
 	case "wolfi", "chainguard":
 		v = ""
+	case "opensuse-tumbleweed":
+		v = "Tumbleweed" // a rolling release: VERSION_ID is a date
 	}
 	if v == "" {
 		return n

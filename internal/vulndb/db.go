@@ -17,7 +17,7 @@ const File = "vulndb.bolt"
 
 // schemaVersion changes whenever the stored layout does; an older file is
 // refused with a message to update.
-const schemaVersion = 3
+const schemaVersion = 4
 
 var (
 	bucketPkg  = []byte("pkg")  // ecosystem key \x00 name -> []Entry

@@ -3,10 +3,43 @@ package vulndb
 import "strings"
 
 // EcosystemKey is the form of an ecosystem that the store files advisories
-// under: OSV's name with Ubuntu's ":LTS" suffix dropped, so that a scan's
-// "Ubuntu:22.04" finds "Ubuntu:22.04:LTS" records.
+// under, the form a scan of an image's os-release gives:
+//
+//   - Ubuntu's ":LTS" suffix is dropped ("Ubuntu:22.04:LTS" is "Ubuntu:22.04");
+//   - Red Hat's CPE-like names of the RHEL repositories become the major
+//     release ("Red Hat:enterprise_linux:9::baseos" is "Red Hat:9"); add-on
+//     products ("Red Hat:openstack:18.0::el9") keep their names;
+//   - SUSE Linux Enterprise Server and openSUSE Leap become their
+//     VERSION_ID ("SUSE:Linux Enterprise Server 15 SP5" is "SUSE:15.5",
+//     "openSUSE:Leap 15.5" is "openSUSE:15.5").
 func EcosystemKey(eco string) string {
-	return strings.TrimSuffix(eco, ":LTS")
+	base, rest, ok := strings.Cut(eco, ":")
+	if !ok {
+		return eco
+	}
+	switch base {
+	case "Ubuntu":
+		return strings.TrimSuffix(eco, ":LTS")
+	case "Red Hat":
+		if v, ok := strings.CutPrefix(rest, "enterprise_linux:"); ok {
+			v, _, _ = strings.Cut(v, ":")
+			v, _, _ = strings.Cut(v, ".")
+			return "Red Hat:" + v
+		}
+	case "SUSE":
+		if v, ok := strings.CutPrefix(rest, "Linux Enterprise Server "); ok {
+			major, sp, hasSP := strings.Cut(v, " SP")
+			if hasSP {
+				return "SUSE:" + major + "." + sp
+			}
+			return "SUSE:" + major
+		}
+	case "openSUSE":
+		if v, ok := strings.CutPrefix(rest, "Leap "); ok {
+			return "openSUSE:" + v
+		}
+	}
+	return eco
 }
 
 // BaseEcosystem is the ecosystem without its release: "Debian" for

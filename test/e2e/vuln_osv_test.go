@@ -13,6 +13,7 @@ import (
 
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // osvScannerDB lays ecosystems of vulndata out as osv-scanner's offline
@@ -229,3 +230,52 @@ const npmLock = `{
   }
 }
 `
+
+// TestSitePackagesAgainstOSVScanner compares the installed Python
+// distributions of the test bed's Debian rootfs (real dist-info and
+// egg-info directories that Debian's python3-* packages install) with
+// osv-scanner's wheel/egg extractor. Inside the rootfs those packages
+// belong to Debian packages and are, by default, matched through Debian's
+// advisories only: with MatchOwned they are matched as PyPI packages too.
+func TestSitePackagesAgainstOSVScanner(t *testing.T) {
+	vd := vulndata(t)
+	osv := peer(t, "osv-scanner")
+	root := testbed.DebianLangsRootfs(t)
+	site := filepath.Join(root, "usr", "lib", "python3", "dist-packages")
+	odb := osvScannerDB(t, vd, "PyPI")
+	db := importDB(t, filepath.Join(vd, "PyPI", "all.zip"))
+
+	want := osvScannerFindings(t, osv, odb, "-r", "--experimental-plugins", "python/wheelegg", site)
+	got := bulwarkFindings(t, site, db, match.Options{})
+	compareWithPeer(t, "osv-scanner", got, want, osvScannerKnown)
+
+	// The whole rootfs: the same distributions, now owned by dpkg packages.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s, err := sbom.CatalogDir(ctx, root, sbom.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, owned := range []bool{false, true} {
+		res, err := match.Match(ctx, db, s.Packages, match.Options{MatchOwned: owned})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pypi []string
+		for _, v := range res.Vulnerabilities {
+			if v.Package.Ecosystem == "PyPI" {
+				pypi = append(pypi, strings.ToLower(v.Package.Name)+"@"+v.Package.Version+" "+v.ID)
+			}
+		}
+		slices.Sort(pypi)
+		switch {
+		case !owned && len(pypi) != 0:
+			t.Errorf("owned Python packages matched as PyPI by default: %v", pypi)
+		case owned && !slices.Equal(pypi, want):
+			t.Errorf("with MatchOwned, the rootfs's PyPI findings differ from osv-scanner's on site-packages:\n%s", diffLists(pypi, want))
+		}
+		if !owned && res.Owned == 0 {
+			t.Error("no package counted as owned")
+		}
+	}
+}
