@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -118,9 +119,12 @@ func run(runs int, osv, vd string) error {
 		}
 		catalogT, matchT = append(catalogT, c), append(matchT, m)
 	}
-	found := map[string]map[string]int{"bulwark": countBulwark(filepath.Join(tmp, "bulwark.json"))}
+	bIDs := idsBulwark(filepath.Join(tmp, "bulwark.json"))
+	found := map[string]map[string]int{"bulwark": count(bIDs)}
+	var oIDs map[string][]string
 	if len(order) > 1 {
-		found["osv-scanner"] = countOSV(filepath.Join(tmp, "osv.json"))
+		oIDs = idsOSV(filepath.Join(tmp, "osv.json"))
+		found["osv-scanner"] = count(oIDs)
 	}
 	fmt.Printf("image: Alpine 3.10.3 + Go binary, requirements.txt, Cargo.lock, npm tree; %d runs each, interleaved\n\n", runs)
 	ecos := map[string]bool{}
@@ -137,6 +141,17 @@ func run(runs int, osv, vd string) error {
 	fmt.Printf("%-14s %8s %12s\n", "findings", "bulwark", "osv-scanner")
 	for _, e := range names {
 		fmt.Printf("%-14s %8d %12d\n", e, found["bulwark"][e], found["osv-scanner"][e])
+	}
+	for _, e := range names {
+		if oIDs == nil || len(oIDs[e]) == 0 {
+			continue // osv-scanner does not look there (lockfiles inside images)
+		}
+		if only := minus(bIDs[e], oIDs[e]); len(only) > 0 {
+			fmt.Printf("  %s only bulwark: %v\n", e, only)
+		}
+		if only := minus(oIDs[e], bIDs[e]); len(only) > 0 {
+			fmt.Printf("  %s only osv-scanner: %v\n", e, only)
+		}
 	}
 	bw, br := benchrun.Median(wall["bulwark"]), benchrun.Median(rss["bulwark"])
 	fmt.Printf("\n%-26s %10s %10s\n", "", "wall", "peak RSS")
@@ -177,36 +192,69 @@ func inProcess(target, dbDir string) (time.Duration, time.Duration, error) {
 	return cat, time.Since(start), nil
 }
 
-func countBulwark(path string) map[string]int {
+// idsBulwark lists "package@version ID" per ecosystem.
+func idsBulwark(path string) map[string][]string {
 	var doc struct {
 		Vulnerabilities []struct {
-			Package struct{ Ecosystem string } `json:"package"`
+			ID      string `json:"id"`
+			Package struct{ Ecosystem, Name, Version string } `json:"package"`
 		} `json:"vulnerabilities"`
 	}
 	readJSON(path, &doc)
-	out := map[string]int{}
+	out := map[string][]string{}
 	for _, v := range doc.Vulnerabilities {
-		out[vulndb.BaseEcosystem(v.Package.Ecosystem)]++
+		e := vulndb.BaseEcosystem(v.Package.Ecosystem)
+		out[e] = append(out[e], v.Package.Name+"@"+strings.TrimPrefix(v.Package.Version, "v")+" "+v.ID)
 	}
 	return out
 }
 
-func countOSV(path string) map[string]int {
+func idsOSV(path string) map[string][]string {
 	var doc struct {
 		Results []struct {
 			Packages []struct {
 				Package struct {
+					Name      string `json:"name"`
+					Version   string `json:"version"`
 					Ecosystem string `json:"ecosystem"`
 				} `json:"package"`
-				Vulnerabilities []json.RawMessage `json:"vulnerabilities"`
+				Vulnerabilities []struct {
+					ID string `json:"id"`
+				} `json:"vulnerabilities"`
 			} `json:"packages"`
 		} `json:"results"`
 	}
 	readJSON(path, &doc)
-	out := map[string]int{}
+	out := map[string][]string{}
 	for _, r := range doc.Results {
 		for _, p := range r.Packages {
-			out[vulndb.BaseEcosystem(p.Package.Ecosystem)] += len(p.Vulnerabilities)
+			e := vulndb.BaseEcosystem(p.Package.Ecosystem)
+			for _, v := range p.Vulnerabilities {
+				out[e] = append(out[e], p.Package.Name+"@"+strings.TrimPrefix(p.Package.Version, "v")+" "+v.ID)
+			}
+		}
+	}
+	return out
+}
+
+func count(ids map[string][]string) map[string]int {
+	out := map[string]int{}
+	for e, l := range ids {
+		out[e] = len(l)
+	}
+	return out
+}
+
+// minus returns what a has and b does not.
+func minus(a, b []string) []string {
+	in := map[string]bool{}
+	for _, x := range b {
+		in[x] = true
+	}
+	var out []string
+	for _, x := range a {
+		if !in[x] {
+			out = append(out, x)
 		}
 	}
 	return out
