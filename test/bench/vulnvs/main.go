@@ -196,7 +196,7 @@ func inProcess(target, dbDir string) (time.Duration, time.Duration, error) {
 func idsBulwark(path string) map[string][]string {
 	var doc struct {
 		Vulnerabilities []struct {
-			ID      string `json:"id"`
+			ID      string                                    `json:"id"`
 			Package struct{ Ecosystem, Name, Version string } `json:"package"`
 		} `json:"vulnerabilities"`
 	}
