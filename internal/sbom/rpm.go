@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	_ "github.com/glebarez/go-sqlite" // the database/sql driver go-rpmdb opens rpmdb.sqlite with
+	_ "modernc.org/sqlite" // the database/sql driver ("sqlite") go-rpmdb opens rpmdb.sqlite with
 	rpmdb "github.com/knqyf263/go-rpmdb/pkg"
 )
 
