@@ -24,6 +24,9 @@ type Options struct {
 	TempDir string
 	// DockerHost overrides DOCKER_HOST for docker: targets.
 	DockerHost string
+	// Credentials, when set, are tried first for a registry host (a
+	// registry connected to `bulwark serve`); then ~/.docker/config.json.
+	Credentials func(host string) (username, secret string, ok bool)
 }
 
 // DefaultPlatform is the platform picked from multi-arch images.

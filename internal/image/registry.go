@@ -27,7 +27,7 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 	}
 	rimg, err := remote.Image(r,
 		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(authn.DefaultKeychain),
+		remote.WithAuthFromKeychain(keychain(opts)),
 		remote.WithPlatform(*opts.platform()),
 		remote.WithUserAgent("bulwark"))
 	if err != nil {
@@ -99,4 +99,26 @@ func imageFromV1(rimg v1.Image, r name.Reference) (*Image, error) {
 		img.Layers[i].Open = func(context.Context) (io.ReadCloser, error) { return l.Compressed() }
 	}
 	return img, nil
+}
+
+// keychain is the caller's credentials first, then the Docker config's.
+func keychain(opts Options) authn.Keychain {
+	if opts.Credentials == nil {
+		return authn.DefaultKeychain
+	}
+	return authn.NewMultiKeychain(credentialKeychain(opts.Credentials), authn.DefaultKeychain)
+}
+
+// credentialKeychain adapts a credential lookup to go-containerregistry.
+type credentialKeychain func(host string) (string, string, bool)
+
+func (c credentialKeychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
+	user, secret, ok := c(r.RegistryStr())
+	if !ok || (user == "" && secret == "") {
+		return authn.Anonymous, nil
+	}
+	if user == "" {
+		return &authn.Bearer{Token: secret}, nil
+	}
+	return &authn.Basic{Username: user, Password: secret}, nil
 }

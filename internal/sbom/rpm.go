@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	_ "modernc.org/sqlite" // the database/sql driver ("sqlite") go-rpmdb opens rpmdb.sqlite with
 	rpmdb "github.com/knqyf263/go-rpmdb/pkg"
+	_ "modernc.org/sqlite" // the database/sql driver ("sqlite") go-rpmdb opens rpmdb.sqlite with
 )
 
 // rpmCataloger reads the rpm database in any of its three formats:

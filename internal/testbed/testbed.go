@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -157,4 +158,25 @@ func Docker(t testing.TB, host string, args ...string) string {
 		t.Fatalf("docker %s: %v: %s", strings.Join(args, " "), err, out)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// NotifyingRegistry starts a distribution registry of its own (storage
+// under a temporary directory, on port) whose push and pull notifications
+// go to notifyURL, stopped when the test ends; it returns its host:port.
+func NotifyingRegistry(t testing.TB, port int, notifyURL string) string {
+	Heavy(t)
+	dir := t.TempDir()
+	env := []string{"BULWARK_REGISTRY_DIR=" + dir, "BULWARK_REGISTRY_PORT=" + strconv.Itoa(port)}
+	out := run(t, env, filepath.Join(Shared(t), "testbed/registry/start.sh"), notifyURL)
+	reg := exports(out)["BULWARK_REGISTRY"]
+	if reg == "" {
+		t.Skipf("registry/start.sh printed no address: %q", out)
+	}
+	stop := filepath.Join(Shared(t), "testbed/registry/stop.sh")
+	t.Cleanup(func() {
+		cmd := exec.Command(stop)
+		cmd.Env = append(os.Environ(), env...)
+		cmd.Run()
+	})
+	return reg
 }

@@ -1,0 +1,359 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bulwarksec/bulwark/internal/finding"
+	"github.com/bulwarksec/bulwark/internal/recommend"
+	"github.com/bulwarksec/bulwark/internal/store"
+)
+
+func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t, err := s.store.Totals(ctx)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	sums, err := recommend.Summaries(ctx, s.store)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	slices.SortStableFunc(sums, func(a, b recommend.Summary) int { return b.Unhealthy - a.Unhealthy })
+	if len(sums) > 5 {
+		sums = sums[:5]
+	}
+	as, _, err := s.store.ListAlerts(ctx, store.AlertFilter{Status: "active", Limit: 5})
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	alerts := make([]alertJSON, 0, len(as))
+	for i := range as {
+		alerts = append(alerts, toAlert(&as[i]))
+	}
+	days, err := s.store.History(ctx, time.Now().UTC().AddDate(0, 0, -30))
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	type dayJSON struct {
+		Day string `json:"day"`
+		countsJSON
+		Images    int `json:"images"`
+		Unhealthy int `json:"unhealthy"`
+	}
+	hist := make([]dayJSON, 0, len(days))
+	for _, d := range days {
+		hist = append(hist, dayJSON{Day: d.Day.UTC().Format("2006-01-02"), countsJSON: toCounts(d.Counts), Images: d.Images, Unhealthy: d.Unhealthy})
+	}
+	db := map[string]any{"updated": nil, "sources": []string{}}
+	if vdb, err := s.vulnDB(); err == nil {
+		m := vdb.Meta()
+		db["updated"] = optTime(m.Updated)
+		var src []string
+		for n := range m.Sources {
+			src = append(src, n)
+		}
+		slices.Sort(src)
+		if src != nil {
+			db["sources"] = src
+		}
+	}
+	q, err := s.store.QueueStats(ctx)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"images":          map[string]int{"total": t.Images, "healthy": t.Healthy, "unhealthy": t.Unhealthy, "unscanned": t.Unscanned},
+		"findings":        toCounts(t.Counts),
+		"fixable":         t.Fixable,
+		"recommendations": sums,
+		"alerts":          alerts,
+		"history":         hist,
+		"database":        db,
+		"queue":           map[string]int{"pending": q.Pending, "running": q.Running, "dead": q.Dead},
+	})
+}
+
+func (s *Server) handleInventory(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	regs, err := s.store.Registries(ctx)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	type regJSON struct {
+		ID           int64  `json:"id"`
+		Name         string `json:"name"`
+		Host         string `json:"host"`
+		Repositories int    `json:"repositories"`
+		Images       int    `json:"images"`
+	}
+	type repoJSON struct {
+		Registry   string     `json:"registry"`
+		Repository string     `json:"repository"`
+		Images     int        `json:"images"`
+		Unhealthy  int        `json:"unhealthy"`
+		LastSeen   *time.Time `json:"lastSeen"`
+	}
+	regOut := make([]regJSON, 0, len(regs))
+	repos := map[string]*repoJSON{}
+	var order []string
+	total := 0
+	for _, reg := range regs {
+		rj := regJSON{ID: reg.ID, Name: reg.Name, Host: reg.Host}
+		seen := map[string]bool{}
+		for off := 0; ; off += 500 {
+			imgs, _, err := s.store.ListImages(ctx, store.ImageFilter{RegistryID: reg.ID, Limit: 500, Offset: off})
+			if err != nil {
+				s.internalError(w, r, err)
+				return
+			}
+			for _, img := range imgs {
+				rj.Images++
+				total++
+				k := reg.Host + "/" + img.Repository
+				if !seen[img.Repository] {
+					seen[img.Repository] = true
+					rj.Repositories++
+				}
+				rp := repos[k]
+				if rp == nil {
+					rp = &repoJSON{Registry: reg.Host, Repository: img.Repository}
+					repos[k] = rp
+					order = append(order, k)
+				}
+				rp.Images++
+				if img.Scanned && !img.Healthy {
+					rp.Unhealthy++
+				}
+				if lt := optTime(img.LastSeen); lt != nil && (rp.LastSeen == nil || lt.After(*rp.LastSeen)) {
+					rp.LastSeen = lt
+				}
+			}
+			if len(imgs) < 500 {
+				break
+			}
+		}
+		regOut = append(regOut, rj)
+	}
+	slices.Sort(order)
+	repoOut := make([]repoJSON, 0, len(order))
+	for _, k := range order {
+		repoOut = append(repoOut, *repos[k])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"counts": map[string]int{"registries": len(regs), "repositories": len(repoOut), "images": total,
+			"clusters": 0, "nodes": 0, "workloads": 0, "hosts": 0},
+		"registries":   regOut,
+		"repositories": repoOut,
+	})
+}
+
+type exemptionJSON struct {
+	ID        int64      `json:"id"`
+	Rule      string     `json:"rule"`
+	Resource  string     `json:"resource"`
+	Reason    string     `json:"reason"`
+	Expires   *time.Time `json:"expires"`
+	CreatedAt *time.Time `json:"createdAt"`
+	CreatedBy string     `json:"createdBy"`
+}
+
+func (s *Server) handleExemptions(w http.ResponseWriter, r *http.Request) {
+	exs, err := s.store.Exemptions(r.Context())
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	items := make([]exemptionJSON, 0, len(exs))
+	for _, e := range exs {
+		items = append(items, exemptionJSON{e.ID, e.Rule, e.Resource, e.Reason, optTime(e.Expires), optTime(e.CreatedAt), e.CreatedBy})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) handleCreateExemption(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Rule     string     `json:"rule"`
+		Resource string     `json:"resource"`
+		Reason   string     `json:"reason"`
+		Expires  *time.Time `json:"expires"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	if strings.TrimSpace(in.Reason) == "" {
+		writeError(w, http.StatusBadRequest, "an exemption needs a reason")
+		return
+	}
+	if in.Rule != "" && recommend.RuleByID(in.Rule) == nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("no recommendation %q", in.Rule))
+		return
+	}
+	e := &store.Exemption{Rule: in.Rule, Resource: in.Resource, Reason: in.Reason, CreatedBy: caller(r.Context()).Name}
+	if in.Expires != nil {
+		e.Expires = in.Expires.UTC()
+		if !e.Expires.After(time.Now()) {
+			writeError(w, http.StatusBadRequest, "expires is in the past")
+			return
+		}
+	}
+	if err := s.store.CreateExemption(r.Context(), e); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, exemptionJSON{e.ID, e.Rule, e.Resource, e.Reason, optTime(e.Expires), optTime(e.CreatedAt), e.CreatedBy})
+}
+
+func (s *Server) handleDeleteExemption(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteExemption(r.Context(), id); err != nil {
+		s.storeError(w, r, err, "exemption")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type findingRuleJSON struct {
+	ID          int64      `json:"id"`
+	VulnID      string     `json:"vulnId"`
+	MaxSeverity string     `json:"maxSeverity"`
+	Reason      string     `json:"reason"`
+	CreatedAt   *time.Time `json:"createdAt"`
+}
+
+func (s *Server) handleFindingRules(w http.ResponseWriter, r *http.Request) {
+	rs, err := s.store.FindingRules(r.Context())
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	items := make([]findingRuleJSON, 0, len(rs))
+	for _, fr := range rs {
+		items = append(items, findingRuleJSON{fr.ID, fr.VulnID, fr.MaxSeverity, fr.Reason, optTime(fr.CreatedAt)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// handleCreateFindingRule disables findings by ID or severity; every
+// stored result is re-evaluated with the new rules.
+func (s *Server) handleCreateFindingRule(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		VulnID      string `json:"vulnId"`
+		MaxSeverity string `json:"maxSeverity"`
+		Reason      string `json:"reason"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	if in.VulnID == "" && in.MaxSeverity == "" {
+		writeError(w, http.StatusBadRequest, "a finding rule needs vulnId, maxSeverity or both")
+		return
+	}
+	if in.MaxSeverity != "" {
+		if _, err := finding.ParseSeverity(in.MaxSeverity); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	}
+	fr := &store.FindingRule{VulnID: in.VulnID, MaxSeverity: in.MaxSeverity, Reason: in.Reason}
+	if err := s.store.CreateFindingRule(r.Context(), fr); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	if _, err := s.enqueueRematchAll(r.Context()); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, findingRuleJSON{fr.ID, fr.VulnID, fr.MaxSeverity, fr.Reason, optTime(fr.CreatedAt)})
+}
+
+func (s *Server) handleDeleteFindingRule(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteFindingRule(r.Context(), id); err != nil {
+		s.storeError(w, r, err, "finding rule")
+		return
+	}
+	if _, err := s.enqueueRematchAll(r.Context()); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type tokenJSON struct {
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Role      string     `json:"role"`
+	CreatedAt *time.Time `json:"createdAt"`
+	LastUsed  *time.Time `json:"lastUsed"`
+	Token     string     `json:"token,omitempty"` // only when created
+}
+
+func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) {
+	if caller(r.Context()).Role != RoleAdmin {
+		writeError(w, http.StatusForbidden, "listing tokens needs an admin token")
+		return
+	}
+	ts, err := s.store.Tokens(r.Context())
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	items := make([]tokenJSON, 0, len(ts))
+	for _, t := range ts {
+		items = append(items, tokenJSON{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: optTime(t.CreatedAt), LastUsed: optTime(t.LastUsed)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name string `json:"name"`
+		Role string `json:"role"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	if in.Name == "" || (in.Role != RoleAdmin && in.Role != RoleReader && in.Role != RoleIngest) {
+		writeError(w, http.StatusBadRequest, "a token needs a name and a role (admin, reader or ingest)")
+		return
+	}
+	secret, hash, err := NewToken()
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	t := &store.Token{Name: in.Name, Role: in.Role, Hash: hash}
+	if err := s.store.CreateToken(r.Context(), t); err != nil {
+		s.storeError(w, r, err, "token "+in.Name)
+		return
+	}
+	writeJSON(w, http.StatusCreated, tokenJSON{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: optTime(t.CreatedAt), Token: secret})
+}
+
+func (s *Server) handleDeleteToken(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteToken(r.Context(), id); err != nil {
+		s.storeError(w, r, err, "token")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,329 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/bulwarksec/bulwark/internal/finding"
+	"github.com/bulwarksec/bulwark/internal/image"
+	"github.com/bulwarksec/bulwark/internal/match"
+	"github.com/bulwarksec/bulwark/internal/report"
+	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/store"
+)
+
+// Job kinds.
+const (
+	jobScan    = "scan"
+	jobRematch = "rematch"
+	jobSync    = "sync"
+)
+
+const (
+	jobLease    = 30 * time.Second
+	maxAttempts = 5
+)
+
+func randomID() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// worker claims and runs jobs until ctx ends.
+func (s *Server) worker(ctx context.Context, n int) {
+	id := s.opts.WorkerID + "/" + strconv.Itoa(n)
+	for ctx.Err() == nil {
+		job, err := s.store.Claim(ctx, id, jobLease)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("claim job", "err", err)
+			}
+			sleep(ctx, 2*time.Second)
+			continue
+		}
+		if job == nil {
+			select {
+			case <-ctx.Done():
+			case <-s.wakeCh:
+			case <-time.After(2 * time.Second):
+			}
+			continue
+		}
+		s.run(ctx, id, job)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// run runs one job with a heartbeat that keeps its lease, and records the
+// outcome. A job whose process dies is claimed again once its lease ends.
+func (s *Server) run(ctx context.Context, worker string, job *store.Job) {
+	jctx, cancel := context.WithTimeout(ctx, s.opts.ScanTimeout)
+	defer cancel()
+	beat := time.NewTicker(jobLease / 3)
+	defer beat.Stop()
+	done := make(chan error, 1)
+	start := time.Now()
+	s.metrics.running.Inc()
+	go func() { done <- s.runJob(jctx, job) }()
+	var err error
+loop:
+	for {
+		select {
+		case err = <-done:
+			break loop
+		case <-beat.C:
+			if e := s.store.Extend(ctx, job.ID, worker, jobLease); e != nil {
+				s.log.Warn("job lease lost", "job", job.ID, "err", e)
+				cancel()
+			}
+		}
+	}
+	s.metrics.running.Dec()
+	s.metrics.jobs.WithLabelValues(job.Kind, outcome(err)).Inc()
+	s.metrics.jobSeconds.WithLabelValues(job.Kind).Observe(time.Since(start).Seconds())
+	if err == nil {
+		return // completed by the job itself, in the transaction that saved its result
+	}
+	if ctx.Err() != nil {
+		return // shutting down: the lease runs out and another worker takes it
+	}
+	backoff := time.Duration(30<<min(job.Attempts, 7)) * time.Second
+	s.log.Warn("job failed", "job", job.ID, "kind", job.Kind, "attempt", job.Attempts, "err", err)
+	if e := s.store.Fail(ctx, job.ID, err.Error(), time.Now().Add(backoff), maxAttempts); e != nil {
+		s.log.Error("record job failure", "job", job.ID, "err", e)
+	}
+}
+
+func outcome(err error) string {
+	if err != nil {
+		return "failed"
+	}
+	return "done"
+}
+
+func (s *Server) runJob(ctx context.Context, job *store.Job) error {
+	switch job.Kind {
+	case jobScan:
+		return s.scan(ctx, job)
+	case jobRematch:
+		return s.rematch(ctx, job)
+	case jobSync:
+		id, err := strconv.ParseInt(job.Ref, 10, 64)
+		if err != nil {
+			return fmt.Errorf("sync job without a registry: %q", job.Ref)
+		}
+		err = s.syncRegistry(ctx, id)
+		if err == nil {
+			err = s.store.Complete(ctx, job.ID)
+		}
+		return err
+	}
+	s.store.Fail(ctx, job.ID, "unknown job kind "+job.Kind, time.Now(), 0)
+	return nil
+}
+
+// imageOptions are how a connected registry's images are opened.
+func (s *Server) imageOptions(reg *store.Registry) image.Options {
+	opts := image.Options{TempDir: s.opts.TempDir}
+	if reg.Insecure {
+		opts.InsecureRegistries = []string{reg.Host}
+	}
+	opts.Credentials = func(host string) (string, string, bool) {
+		if host != reg.Host {
+			return "", "", false
+		}
+		secret, err := s.opts.Sealer.Open(reg.Secret)
+		if err != nil {
+			s.log.Error("registry credentials", "registry", reg.Name, "err", err)
+			return "", "", false
+		}
+		return reg.Username, secret, reg.Username != "" || secret != ""
+	}
+	return opts
+}
+
+// scan downloads an image, lists its packages and evaluates them.
+func (s *Server) scan(ctx context.Context, job *store.Job) error {
+	img, err := s.store.Image(ctx, job.ImageID)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.store.Complete(ctx, job.ID) // the image was removed meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	reg, err := s.store.Registry(ctx, img.RegistryID)
+	if err != nil {
+		return err
+	}
+	t, err := image.ParseTarget("registry:" + reg.Host + "/" + img.Repository + "@" + img.Digest)
+	if err != nil {
+		return err
+	}
+	sb, err := sbom.FromTarget(ctx, t, sbom.TargetOptions{Image: s.imageOptions(reg)})
+	if err != nil {
+		return err
+	}
+	return s.evaluate(ctx, job.ID, img, sb)
+}
+
+// rematch evaluates an image's stored SBOM against the current data,
+// without downloading the image.
+func (s *Server) rematch(ctx context.Context, job *store.Job) error {
+	img, err := s.store.Image(ctx, job.ImageID)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.store.Complete(ctx, job.ID)
+	}
+	if err != nil {
+		return err
+	}
+	blob, err := s.store.ScanSBOM(ctx, img.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		_, err = s.store.Enqueue(ctx, store.Job{Kind: jobScan, ImageID: img.ID})
+		if err == nil {
+			err = s.store.Complete(ctx, job.ID)
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	sb, err := decodeSBOM(blob)
+	if err != nil {
+		return fmt.Errorf("stored SBOM of image %d: %w", img.ID, err)
+	}
+	return s.evaluate(ctx, job.ID, img, sb)
+}
+
+// evaluate matches sb, applies the finding rules and the health policy,
+// and saves the result (completing the job in the same transaction).
+func (s *Server) evaluate(ctx context.Context, jobID int64, img *store.Image, sb *sbom.SBOM) error {
+	db, err := s.vulnDB()
+	if err != nil {
+		return err
+	}
+	res, err := match.Match(ctx, db, sb.Packages, match.Options{})
+	if err != nil {
+		return err
+	}
+	rules, err := s.store.FindingRules(ctx)
+	if err != nil {
+		return err
+	}
+	vs := applyFindingRules(res.Vulnerabilities, rules)
+	meta := db.Meta()
+	now := time.Now().UTC()
+	rep := &report.Image{
+		Tool: "bulwark", Version: s.opts.Version, Created: now, Target: sb.Source, Distro: sb.Distro.PrettyName,
+		Packages: len(sb.Packages), Vulnerabilities: vs, Fixes: match.Remediate(vs), Summary: match.Summarize(vs),
+		Verdict: s.opts.Policy.Judge(vs), Unsupported: res.Unsupported, Warnings: sb.Warnings,
+		Database: report.Database{Built: meta.Built, Updated: meta.Updated},
+	}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, rep, report.FormatJSON, report.Options{}); err != nil {
+		return err
+	}
+	blob, err := encodeSBOM(sb)
+	if err != nil {
+		return err
+	}
+	r := store.ScanResult{ImageID: img.ID, ScannedAt: now, OS: sb.Distro.PrettyName, Packages: len(sb.Packages),
+		Healthy: rep.Verdict.Healthy, Fixable: rep.Summary.Fixable, SBOM: blob, Report: buf.Bytes()}
+	for _, v := range vs {
+		r.Vulns = append(r.Vulns, store.Vulnerability{ImageID: img.ID, VulnID: v.ID, Aliases: v.Aliases, Package: v.Package.Name,
+			PkgType: string(v.Package.Type), Installed: v.Installed, Fixed: v.Fixed, Severity: v.Rating.Severity.String(),
+			Score: v.Rating.Score, Status: string(v.Status), Title: v.Title, Layer: v.Layer, Path: v.Path})
+		addCount(&r.Counts, v.Rating.Severity)
+	}
+	if err := s.store.SaveScan(ctx, r, jobID); err != nil {
+		return err
+	}
+	s.metrics.scanned.Inc()
+	if img.Scanned && img.Healthy && !r.Healthy {
+		s.imageTurnedUnhealthy(ctx, img, rep)
+	}
+	return nil
+}
+
+func addCount(c *store.Counts, s finding.Severity) {
+	switch s {
+	case finding.SeverityCritical:
+		c.Critical++
+	case finding.SeverityHigh:
+		c.High++
+	case finding.SeverityMedium:
+		c.Medium++
+	case finding.SeverityLow:
+		c.Low++
+	case finding.SeverityInformational:
+		c.Informational++
+	default:
+		c.Unknown++
+	}
+}
+
+// applyFindingRules drops the findings that rules disable (by ID or at or
+// below a severity).
+func applyFindingRules(vs []match.Vulnerability, rules []store.FindingRule) []match.Vulnerability {
+	if len(rules) == 0 {
+		return vs
+	}
+	var out []match.Vulnerability
+next:
+	for _, v := range vs {
+		for _, r := range rules {
+			idOK := r.VulnID == "" || r.VulnID == v.ID
+			sevOK := true
+			if r.MaxSeverity != "" {
+				max, err := finding.ParseSeverity(r.MaxSeverity)
+				sevOK = err == nil && v.Rating.Severity <= max
+			}
+			if idOK && sevOK && (r.VulnID != "" || r.MaxSeverity != "") {
+				continue next
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+var (
+	sbomEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	sbomDec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
+)
+
+// encodeSBOM is the stored form of an SBOM: zstd-compressed Bulwark JSON.
+func encodeSBOM(sb *sbom.SBOM) ([]byte, error) {
+	b, err := json.Marshal(sb)
+	if err != nil {
+		return nil, err
+	}
+	return sbomEnc.EncodeAll(b, nil), nil
+}
+
+func decodeSBOM(blob []byte) (*sbom.SBOM, error) {
+	b, err := sbomDec.DecodeAll(blob, nil)
+	if err != nil {
+		return nil, err
+	}
+	var sb sbom.SBOM
+	if err := json.Unmarshal(b, &sb); err != nil {
+		return nil, err
+	}
+	return &sb, nil
+}

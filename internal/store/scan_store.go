@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Vulnerability is one finding of an image's last scan.
+type Vulnerability struct {
+	ImageID   int64
+	VulnID    string
+	Aliases   []string
+	Package   string
+	PkgType   string // deb, apk, rpm, pypi, npm, golang, ...
+	Installed string
+	Fixed     string
+	Severity  string // critical, high, medium, low, informational, unknown
+	Score     float64
+	Status    string // fixed, affected, wont-fix, could-not-compare
+	Title     string
+	Layer     string
+	Path      string
+}
+
+// ScanResult is everything one scan of an image produced.
+type ScanResult struct {
+	ImageID   int64
+	ScannedAt time.Time
+	OS        string
+	Packages  int
+	Healthy   bool
+	Counts    Counts
+	Fixable   int
+	SBOM      []byte // opaque (zstd-compressed JSON), kept for re-matching
+	Vulns     []Vulnerability
+	Report    []byte // opaque: the full JSON report for the image page
+}
+
+// severityRank orders severities for ImageVulnerabilities.
+func severityRank(s string) int {
+	switch strings.ToLower(s) {
+	case "critical":
+		return 5
+	case "high":
+		return 4
+	case "medium":
+		return 3
+	case "low":
+		return 2
+	case "informational", "info", "negligible":
+		return 1
+	}
+	return 0
+}
+
+// SaveScan replaces the image's vulnerabilities, SBOM and report and
+// updates the image row (OS, Packages, ScannedAt, Scanned, Healthy, Counts,
+// Fixable) in one transaction; when jobID != 0 the job is completed in the
+// same transaction. A result older than the one stored only completes the
+// job: the latest scan wins. A zero ScannedAt means now.
+func (s *Store) SaveScan(ctx context.Context, r ScanResult, jobID int64) error {
+	at := r.ScannedAt
+	if at.IsZero() {
+		at = s.nowTime()
+	}
+	err := s.tx(ctx, func(c conn) error {
+		fresh, err := updateScannedImage(ctx, c, r, at)
+		if err != nil {
+			return err
+		}
+		if fresh {
+			if err := replaceScan(ctx, c, r, at); err != nil {
+				return err
+			}
+		}
+		if jobID != 0 {
+			return completeJob(ctx, c, jobID, s.nowTime())
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save scan of image %d: %w", r.ImageID, err)
+	}
+	return nil
+}
+
+// updateScannedImage writes the summary unless a later scan is stored;
+// fresh says whether it did.
+func updateScannedImage(ctx context.Context, c conn, r ScanResult, at time.Time) (fresh bool, err error) {
+	health := healthUnhealthy
+	if r.Healthy {
+		health = healthHealthy
+	}
+	res, err := c.exec(ctx, `UPDATE images SET os = ?, packages = ?, scanned_at = ?, health = ?,
+		c_critical = ?, c_high = ?, c_medium = ?, c_low = ?, c_info = ?, c_unknown = ?, fixable = ?
+		WHERE id = ? AND scanned_at <= ?`,
+		r.OS, r.Packages, toDB(at), health,
+		r.Counts.Critical, r.Counts.High, r.Counts.Medium, r.Counts.Low, r.Counts.Informational, r.Counts.Unknown, r.Fixable,
+		r.ImageID, toDB(at))
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, err
+	}
+	var one int
+	if err := c.row(ctx, "SELECT 1 FROM images WHERE id = ?", r.ImageID).Scan(&one); err != nil {
+		return false, notFound(err)
+	}
+	return false, nil
+}
+
+// vulnCols are the columns replaceScan inserts, one ? each.
+const vulnCols = 14
+
+func replaceScan(ctx context.Context, c conn, r ScanResult, at time.Time) error {
+	if _, err := c.exec(ctx, "DELETE FROM vulnerabilities WHERE image_id = ?", r.ImageID); err != nil {
+		return err
+	}
+	if err := insertVulns(ctx, c, r.ImageID, r.Vulns); err != nil {
+		return fmt.Errorf("insert vulnerabilities: %w", err)
+	}
+	_, err := c.exec(ctx, `INSERT INTO scans (image_id, scanned_at, sbom, report) VALUES (?, ?, ?, ?)
+		ON CONFLICT (image_id) DO UPDATE SET scanned_at = excluded.scanned_at, sbom = excluded.sbom, report = excluded.report`,
+		r.ImageID, toDB(at), nullBytes(r.SBOM), nullBytes(r.Report))
+	return err
+}
+
+// insertVulns adds the image's findings, many rows per statement.
+func insertVulns(ctx context.Context, c conn, imageID int64, vulns []Vulnerability) error {
+	const batch = 200
+	row := "(" + placeholders(vulnCols) + ")"
+	for vs := vulns; len(vs) > 0; {
+		n := min(len(vs), batch)
+		args := make([]any, 0, n*vulnCols)
+		for _, v := range vs[:n] {
+			args = append(args, imageID, v.VulnID, encodeList(v.Aliases), v.Package, v.PkgType, v.Installed, v.Fixed,
+				v.Severity, severityRank(v.Severity), v.Score, v.Status, v.Title, v.Layer, v.Path)
+		}
+		q := `INSERT INTO vulnerabilities (image_id, vuln_id, aliases, package, pkg_type, installed, fixed,
+			severity, sev_rank, score, status, title, layer, path) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+		if _, err := c.exec(ctx, q, args...); err != nil {
+			return err
+		}
+		vs = vs[n:]
+	}
+	return nil
+}
+
+// ImageVulnerabilities lists the findings of the image's last scan, most
+// severe first (then by score, descending, and ID).
+func (s *Store) ImageVulnerabilities(ctx context.Context, imageID int64) ([]Vulnerability, error) {
+	rows, err := s.reader().query(ctx, `SELECT vuln_id, aliases, package, pkg_type, installed, fixed, severity, score, status, title, layer, path
+		FROM vulnerabilities WHERE image_id = ? ORDER BY sev_rank DESC, score DESC, vuln_id, package, id`, imageID)
+	if err != nil {
+		return nil, fmt.Errorf("vulnerabilities of image %d: %w", imageID, err)
+	}
+	defer rows.Close()
+	var out []Vulnerability
+	for rows.Next() {
+		v := Vulnerability{ImageID: imageID}
+		var aliases string
+		if err := rows.Scan(&v.VulnID, &aliases, &v.Package, &v.PkgType, &v.Installed, &v.Fixed, &v.Severity, &v.Score,
+			&v.Status, &v.Title, &v.Layer, &v.Path); err != nil {
+			return nil, fmt.Errorf("vulnerabilities of image %d: %w", imageID, err)
+		}
+		v.Aliases = decodeList(aliases)
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("vulnerabilities of image %d: %w", imageID, err)
+	}
+	return out, nil
+}
+
+// ScanReport returns the report of the image's last scan; ErrNotFound when
+// it was never scanned.
+func (s *Store) ScanReport(ctx context.Context, imageID int64) ([]byte, error) {
+	return s.scanBlob(ctx, imageID, "report")
+}
+
+// ScanSBOM returns the SBOM of the image's last scan; ErrNotFound when it
+// was never scanned.
+func (s *Store) ScanSBOM(ctx context.Context, imageID int64) ([]byte, error) {
+	return s.scanBlob(ctx, imageID, "sbom")
+}
+
+func (s *Store) scanBlob(ctx context.Context, imageID int64, col string) ([]byte, error) {
+	var b []byte
+	if err := s.reader().row(ctx, "SELECT "+col+" FROM scans WHERE image_id = ?", imageID).Scan(&b); err != nil {
+		return nil, fmt.Errorf("%s of image %d: %w", col, imageID, notFound(err))
+	}
+	return b, nil
+}
+
+// EachSBOM calls fn with the SBOM of every scanned image that is not
+// deleted, in ID order. It reads a few at a time and holds no connection
+// while fn runs, so fn may use the store; an error from fn stops it and
+// is returned.
+func (s *Store) EachSBOM(ctx context.Context, fn func(imageID int64, sbom []byte) error) error {
+	const batch = 16
+	type item struct {
+		id   int64
+		sbom []byte
+	}
+	after := int64(0)
+	for {
+		rows, err := s.reader().query(ctx, `SELECT s.image_id, s.sbom FROM scans s JOIN images i ON i.id = s.image_id
+			WHERE s.image_id > ? AND i.deleted = FALSE AND i.health <> 'unscanned' ORDER BY s.image_id LIMIT ?`, after, batch)
+		if err != nil {
+			return fmt.Errorf("each sbom: %w", err)
+		}
+		var items []item
+		for rows.Next() {
+			var it item
+			if err := rows.Scan(&it.id, &it.sbom); err != nil {
+				rows.Close()
+				return fmt.Errorf("each sbom: %w", err)
+			}
+			items = append(items, it)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("each sbom: %w", err)
+		}
+		for _, it := range items {
+			if err := fn(it.id, it.sbom); err != nil {
+				return err
+			}
+		}
+		if len(items) < batch {
+			return nil
+		}
+		after = items[len(items)-1].id
+	}
+}

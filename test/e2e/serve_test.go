@@ -1,0 +1,412 @@
+package e2e
+
+import (
+	"archive/tar"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
+)
+
+// freePort picks a free loopback port.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// bulwarkServer is a running `bulwark serve` process.
+type bulwarkServer struct {
+	cmd   *exec.Cmd
+	url   string
+	token string
+	log   *bytes.Buffer
+	args  []string
+}
+
+// startServe starts `bulwark serve` with its own data directory (dataDir
+// may be reused across restarts) and waits until it answers.
+func startServe(t *testing.T, dataDir string, port int, extra ...string) *bulwarkServer {
+	t.Helper()
+	tokenFile := filepath.Join(dataDir, "first-token")
+	args := append([]string{"serve", "--data-dir", dataDir, "--listen", fmt.Sprintf("127.0.0.1:%d", port),
+		"--initial-token-file", tokenFile, "--check-interval", "1s"}, extra...)
+	s := &bulwarkServer{url: fmt.Sprintf("http://127.0.0.1:%d", port), log: &bytes.Buffer{}, args: args}
+	s.start(t)
+	b, err := os.ReadFile(tokenFile)
+	if err != nil {
+		t.Fatalf("no first token: %v\n%s", err, s.log)
+	}
+	s.token = strings.TrimSpace(string(b))
+	return s
+}
+
+func (s *bulwarkServer) start(t *testing.T) {
+	t.Helper()
+	s.cmd = exec.Command(bulwark(t), s.args...)
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if s.cmd.ProcessState == nil {
+			s.cmd.Process.Signal(syscall.SIGTERM)
+			s.cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", lastLines(s.log.String(), 60))
+		}
+	})
+	for i := 0; i < 200; i++ {
+		if resp, err := http.Get(s.url + "/healthz"); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server did not start:\n%s", s.log)
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// api calls the server with a token and decodes the JSON answer into out
+// (when not nil); it returns the status.
+func (s *bulwarkServer) api(t *testing.T, token, method, path string, body any, out any) int {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.url+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out != nil && len(b) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %d, not JSON: %s", method, path, resp.StatusCode, b)
+		}
+	}
+	return resp.StatusCode
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// appImage builds an image with known vulnerable packages: Alpine 3.10.3
+// plus a layer with a requirements.txt and a Go binary built against
+// vulnerable modules.
+func appImage(t *testing.T, tag string) (string, func(ref string)) {
+	t.Helper()
+	base, err := tarball.LayerFromFile(filepath.Join(alpineDir(t), "alpine-minirootfs-3.10.3-x86_64.tar.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := os.ReadFile(goVulnBinary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range []struct {
+		name string
+		mode int64
+		body []byte
+	}{
+		{"app/requirements.txt", 0o644, []byte("django==3.2.0\nrequests==2.19.0\nurllib3==1.24.1\n" + tag + "\n")},
+		{"app/server", 0o755, bin},
+	} {
+		tw.WriteHeader(&tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.body)), ModTime: time.Unix(0, 0)})
+		tw.Write(f.body)
+	}
+	tw.Close()
+	layer := buf.Bytes()
+	app, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(layer)), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := mutate.AppendLayers(empty.Image, base, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := img.Digest()
+	push := func(ref string) {
+		t.Helper()
+		r, err := name.ParseReference(ref, name.Insecure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := remote.Write(r, img); err != nil {
+			t.Fatalf("push %s: %v", ref, err)
+		}
+	}
+	return d.String(), push
+}
+
+type imageList struct {
+	Items []struct {
+		ID         int64          `json:"id"`
+		Repository string         `json:"repository"`
+		Digest     string         `json:"digest"`
+		Scanned    bool           `json:"scanned"`
+		Healthy    bool           `json:"healthy"`
+		Counts     map[string]int `json:"counts"`
+		PulledAt   *time.Time     `json:"pulledAt"`
+		Tags       []string       `json:"tags"`
+	} `json:"items"`
+	Total int `json:"total"`
+}
+
+// TestServePushToDashboard is the newcomer's path: start `bulwark serve`,
+// connect the loopback registry, push images (with the registry client of
+// go-containerregistry, as crane does, and with docker push), and see them
+// scanned in the API and the dashboard.
+func TestServePushToDashboard(t *testing.T) {
+	vd := vulndata(t)
+	testbed.Heavy(t)
+	data := t.TempDir()
+	// Vulnerability data for the server: Go and PyPI records, Alpine's secdb.
+	if _, stderr, code := runBulwark(t, "db", "import", "-q", "--db-dir", filepath.Join(data, "db"),
+		filepath.Join(vd, "Go", "all.zip"), filepath.Join(vd, "PyPI", "all.zip"), filepath.Join(vd, "alpine", "v3.10")); code != 0 {
+		t.Fatalf("db import: %s", stderr)
+	}
+	port := freePort(t)
+	srv := startServe(t, data, port)
+	admin := srv.token
+
+	// Tokens: an ingest token for the registry, a reader for checks.
+	var ingest, reader struct{ Token string }
+	if c := srv.api(t, admin, "POST", "/api/v1/tokens", map[string]string{"name": "registry", "role": "ingest"}, &ingest); c != 201 {
+		t.Fatalf("create ingest token: %d", c)
+	}
+	if c := srv.api(t, admin, "POST", "/api/v1/tokens", map[string]string{"name": "viewer", "role": "reader"}, &reader); c != 201 {
+		t.Fatalf("create reader token: %d", c)
+	}
+
+	regPort := freePort(t)
+	reg := testbed.NotifyingRegistry(t, regPort, srv.url+"/api/v1/events/distribution?token="+ingest.Token)
+	var created map[string]any
+	if c := srv.api(t, admin, "POST", "/api/v1/registries", map[string]any{"name": "loopback", "url": "http://" + reg}, &created); c != 201 {
+		t.Fatalf("connect registry: %d %v", c, created)
+	}
+
+	digest, push := appImage(t, "# one")
+	push(reg + "/shop/api:1.0")
+
+	var list imageList
+	waitFor(t, "the pushed image to be scanned", 3*time.Minute, func() bool {
+		srv.api(t, reader.Token, "GET", "/api/v1/images", nil, &list)
+		for _, it := range list.Items {
+			if it.Digest == digest && it.Scanned {
+				return true
+			}
+		}
+		return false
+	})
+	var img = list.Items[0]
+	for _, it := range list.Items {
+		if it.Digest == digest {
+			img = it
+		}
+	}
+	if img.Healthy || img.Counts["high"]+img.Counts["critical"] == 0 || img.Repository != "shop/api" {
+		t.Fatalf("scanned image = %+v: django 3.2.0 and the Go binary have fixed high findings", img)
+	}
+	var detail struct {
+		Report struct {
+			Vulnerabilities []map[string]any `json:"vulnerabilities"`
+			Verdict         struct{ Healthy bool }
+		} `json:"report"`
+		Packages []map[string]any `json:"packages"`
+	}
+	srv.api(t, reader.Token, "GET", fmt.Sprintf("/api/v1/images/%d", img.ID), nil, &detail)
+	if len(detail.Report.Vulnerabilities) == 0 || len(detail.Packages) < 14 {
+		t.Fatalf("image detail: %d vulnerabilities, %d packages", len(detail.Report.Vulnerabilities), len(detail.Packages))
+	}
+
+	// A pull is recorded from the registry's pull notification.
+	r, _ := name.ParseReference(reg+"/shop/api:1.0", name.Insecure)
+	if _, err := remote.Image(r); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the pull to be recorded", time.Minute, func() bool {
+		srv.api(t, reader.Token, "GET", "/api/v1/images", nil, &list)
+		for _, it := range list.Items {
+			if it.Digest == digest && it.PulledAt != nil {
+				return true
+			}
+		}
+		return false
+	})
+
+	// The recommendation lists the image to fix.
+	var rec struct {
+		Recommendation struct{ Unhealthy int } `json:"recommendation"`
+		Resources      []struct {
+			ImageID  int64            `json:"imageId"`
+			Findings []map[string]any `json:"findings"`
+		} `json:"resources"`
+	}
+	srv.api(t, reader.Token, "GET", "/api/v1/recommendations/image-vulnerabilities", nil, &rec)
+	if rec.Recommendation.Unhealthy != 1 || len(rec.Resources) != 1 || len(rec.Resources[0].Findings) == 0 {
+		t.Fatalf("recommendation = %+v", rec)
+	}
+
+	// Access control and bad input.
+	if c := srv.api(t, "", "GET", "/api/v1/images", nil, nil); c != 401 {
+		t.Errorf("no token: %d, want 401", c)
+	}
+	if c := srv.api(t, reader.Token, "POST", "/api/v1/registries", map[string]any{"url": "http://127.0.0.1:1"}, nil); c != 403 {
+		t.Errorf("reader token writing: %d, want 403", c)
+	}
+	if c := srv.api(t, ingest.Token, "GET", "/api/v1/images", nil, nil); c != 403 {
+		t.Errorf("ingest token reading: %d, want 403", c)
+	}
+	var e struct{ Error string }
+	if c := srv.api(t, admin, "POST", "/api/v1/registries", map[string]any{"url": "ftp://x", "bogus": 1}, &e); c != 400 || e.Error == "" {
+		t.Errorf("bad payload: %d %q, want 400 with a message", c, e.Error)
+	}
+	if c := srv.api(t, admin, "GET", "/api/v1/images/999999", nil, nil); c != 404 {
+		t.Errorf("missing image: %d, want 404", c)
+	}
+
+	// The dashboard shows it, in a real browser.
+	browse(t, srv, img.ID)
+
+	// New vulnerability data re-matches stored SBOMs without pulling again:
+	// a finding rule disabling every high and lower finding leaves only
+	// the critical ones.
+	before := img.Counts
+	var fr map[string]any
+	if c := srv.api(t, admin, "POST", "/api/v1/finding-rules", map[string]string{"maxSeverity": "high", "reason": "test"}, &fr); c != 201 {
+		t.Fatalf("finding rule: %d", c)
+	}
+	waitFor(t, "the re-match after the finding rule", time.Minute, func() bool {
+		srv.api(t, reader.Token, "GET", "/api/v1/images", nil, &list)
+		for _, it := range list.Items {
+			if it.Digest == digest && it.Counts["high"] == 0 && it.Counts["medium"] == 0 {
+				return it.Counts["critical"] == before["critical"]
+			}
+		}
+		return false
+	})
+
+}
+
+// TestServeKillResume kills the server with SIGKILL while it scans: after
+// a restart every image whose notification was acknowledged is there and
+// gets scanned, and no result is half-written (each image's stored
+// findings agree with its counts).
+func TestServeKillResume(t *testing.T) {
+	vd := vulndata(t)
+	testbed.Heavy(t)
+	data := t.TempDir()
+	if _, stderr, code := runBulwark(t, "db", "import", "-q", "--db-dir", filepath.Join(data, "db"),
+		filepath.Join(vd, "Go", "all.zip"), filepath.Join(vd, "PyPI", "all.zip")); code != 0 {
+		t.Fatalf("db import: %s", stderr)
+	}
+	port := freePort(t)
+	srv := startServe(t, data, port, "--workers", "1")
+	var ingest struct{ Token string }
+	srv.api(t, srv.token, "POST", "/api/v1/tokens", map[string]string{"name": "registry", "role": "ingest"}, &ingest)
+	reg := testbed.NotifyingRegistry(t, freePort(t), srv.url+"/api/v1/events/distribution?token="+ingest.Token)
+	if c := srv.api(t, srv.token, "POST", "/api/v1/registries", map[string]any{"url": "http://" + reg}, nil); c != 201 {
+		t.Fatalf("connect registry: %d", c)
+	}
+	const n = 6
+	want := map[string]bool{}
+	var pushes []func(string)
+	for i := 0; i < n; i++ {
+		d, push := appImage(t, fmt.Sprintf("# image %d", i))
+		pushes = append(pushes, push)
+		want[d] = true
+	}
+	for i, push := range pushes {
+		push(fmt.Sprintf("%s/kill/app:%d", reg, i))
+	}
+	// Kill at once, while notifications are still arriving and scans are
+	// queued or running: the registry redelivers what was not acknowledged,
+	// and what was acknowledged is in the store.
+	var list imageList
+	srv.api(t, srv.token, "GET", "/api/v1/images", nil, &list)
+	done := 0
+	for _, it := range list.Items {
+		if it.Scanned {
+			done++
+		}
+	}
+	t.Logf("killing the server with %d of %d images stored, %d scanned", list.Total, n, done)
+	srv.cmd.Process.Signal(syscall.SIGKILL)
+	srv.cmd.Wait()
+
+	srv.start(t)
+	waitFor(t, "every image to be scanned after the restart", 4*time.Minute, func() bool {
+		srv.api(t, srv.token, "GET", "/api/v1/images", nil, &list)
+		scanned := 0
+		for _, it := range list.Items {
+			if want[it.Digest] && it.Scanned {
+				scanned++
+			}
+		}
+		return scanned == n
+	})
+	for _, it := range list.Items {
+		var d struct {
+			Report struct {
+				Vulnerabilities []map[string]any `json:"vulnerabilities"`
+			} `json:"report"`
+		}
+		srv.api(t, srv.token, "GET", fmt.Sprintf("/api/v1/images/%d", it.ID), nil, &d)
+		sum := 0
+		for _, c := range it.Counts {
+			sum += c
+		}
+		if sum != len(d.Report.Vulnerabilities) || sum == 0 {
+			t.Errorf("image %s: counts %v but %d findings in its report", it.Digest, it.Counts, len(d.Report.Vulnerabilities))
+		}
+	}
+}
