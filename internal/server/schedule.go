@@ -140,8 +140,18 @@ func (s *Server) vulnDB() (*vulndb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.db, s.dbBuilt = db, db.Meta().Built
+	s.db, s.dbCache, s.dbBuilt = db, newCachedDB(db), db.Meta().Built
 	return db, nil
+}
+
+// matchSource is the open database behind a cache, for matching.
+func (s *Server) matchSource() (*cachedDB, error) {
+	if _, err := s.vulnDB(); err != nil {
+		return nil, err
+	}
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
+	return s.dbCache, nil
 }
 
 func (s *Server) closeDB() {
@@ -149,7 +159,7 @@ func (s *Server) closeDB() {
 	defer s.dbMu.Unlock()
 	if s.db != nil {
 		s.db.Close()
-		s.db = nil
+		s.db, s.dbCache = nil, nil
 	}
 }
 
@@ -166,7 +176,7 @@ func (s *Server) checkDB(ctx context.Context) error {
 	s.dbMu.Lock()
 	old := s.db
 	if old == nil || !built.Equal(s.dbBuilt) {
-		s.db, s.dbBuilt = db, built
+		s.db, s.dbCache, s.dbBuilt = db, newCachedDB(db), built
 	} else {
 		db.Close()
 	}
@@ -190,8 +200,12 @@ func (s *Server) checkDB(ctx context.Context) error {
 	return err
 }
 
+// enqueueRematchAll queues a re-match of every scanned image. The jobs
+// start after ruleCacheTTL so that every replica's cached finding rules
+// are fresh by then.
 func (s *Server) enqueueRematchAll(ctx context.Context) (int, error) {
 	n := 0
+	notBefore := time.Now().Add(ruleCacheTTL + 500*time.Millisecond)
 	for off := 0; ; off += 500 {
 		imgs, _, err := s.store.ListImages(ctx, store.ImageFilter{Limit: 500, Offset: off})
 		if err != nil {
@@ -201,7 +215,7 @@ func (s *Server) enqueueRematchAll(ctx context.Context) (int, error) {
 			if !img.Scanned {
 				continue
 			}
-			if _, err := s.store.Enqueue(ctx, store.Job{Kind: jobRematch, ImageID: img.ID}); err != nil {
+			if _, err := s.store.Enqueue(ctx, store.Job{Kind: jobRematch, ImageID: img.ID, NotBefore: notBefore}); err != nil {
 				return n, err
 			}
 			n++

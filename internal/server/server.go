@@ -64,7 +64,12 @@ type Server struct {
 
 	dbMu    sync.Mutex
 	db      *vulndb.DB
+	dbCache *cachedDB
 	dbBuilt time.Time
+
+	rulesMu sync.Mutex
+	rules   []store.FindingRule
+	rulesAt time.Time
 }
 
 // New makes a Server.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -79,6 +78,9 @@ func (s *Server) run(ctx context.Context, worker string, job *store.Job) {
 	defer beat.Stop()
 	done := make(chan error, 1)
 	start := time.Now()
+	if job.Attempts <= 1 && !job.CreatedAt.IsZero() {
+		s.metrics.queueWait.WithLabelValues(job.Kind).Observe(start.Sub(job.CreatedAt).Seconds())
+	}
 	s.metrics.running.Inc()
 	go func() { done <- s.runJob(jctx, job) }()
 	var err error
@@ -179,7 +181,7 @@ func (s *Server) scan(ctx context.Context, job *store.Job) error {
 	if err != nil {
 		return err
 	}
-	return s.evaluate(ctx, job.ID, img, sb)
+	return s.evaluate(ctx, job.ID, img, sb, nil)
 }
 
 // rematch evaluates an image's stored SBOM against the current data,
@@ -207,21 +209,23 @@ func (s *Server) rematch(ctx context.Context, job *store.Job) error {
 	if err != nil {
 		return fmt.Errorf("stored SBOM of image %d: %w", img.ID, err)
 	}
-	return s.evaluate(ctx, job.ID, img, sb)
+	return s.evaluate(ctx, job.ID, img, sb, blob)
 }
 
 // evaluate matches sb, applies the finding rules and the health policy,
-// and saves the result (completing the job in the same transaction).
-func (s *Server) evaluate(ctx context.Context, jobID int64, img *store.Image, sb *sbom.SBOM) error {
-	db, err := s.vulnDB()
+// and saves the result (completing the job in the same transaction). blob
+// is sb's stored form when it is already stored (a re-match).
+func (s *Server) evaluate(ctx context.Context, jobID int64, img *store.Image, sb *sbom.SBOM, blob []byte) error {
+	src, err := s.matchSource()
 	if err != nil {
 		return err
 	}
-	res, err := match.Match(ctx, db, sb.Packages, match.Options{})
+	db := src.db
+	res, err := match.Match(ctx, src, sb.Packages, match.Options{})
 	if err != nil {
 		return err
 	}
-	rules, err := s.store.FindingRules(ctx)
+	rules, err := s.findingRules(ctx)
 	if err != nil {
 		return err
 	}
@@ -234,16 +238,20 @@ func (s *Server) evaluate(ctx context.Context, jobID int64, img *store.Image, sb
 		Verdict: s.opts.Policy.Judge(vs), Unsupported: res.Unsupported, Warnings: sb.Warnings,
 		Database: report.Database{Built: meta.Built, Updated: meta.Updated},
 	}
-	var buf bytes.Buffer
-	if err := report.Write(&buf, rep, report.FormatJSON, report.Options{}); err != nil {
-		return err
+	if rep.Vulnerabilities == nil {
+		rep.Vulnerabilities = []match.Vulnerability{}
 	}
-	blob, err := encodeSBOM(sb)
+	repJSON, err := json.Marshal(rep) // compact: stored, not read by people
 	if err != nil {
 		return err
 	}
+	if blob == nil {
+		if blob, err = encodeSBOM(sb); err != nil {
+			return err
+		}
+	}
 	r := store.ScanResult{ImageID: img.ID, ScannedAt: now, OS: sb.Distro.PrettyName, Packages: len(sb.Packages),
-		Healthy: rep.Verdict.Healthy, Fixable: rep.Summary.Fixable, SBOM: blob, Report: buf.Bytes()}
+		Healthy: rep.Verdict.Healthy, Fixable: rep.Summary.Fixable, SBOM: blob, Report: repJSON}
 	for _, v := range vs {
 		r.Vulns = append(r.Vulns, store.Vulnerability{ImageID: img.ID, VulnID: v.ID, Aliases: v.Aliases, Package: v.Package.Name,
 			PkgType: string(v.Package.Type), Installed: v.Installed, Fixed: v.Fixed, Severity: v.Rating.Severity.String(),
@@ -326,4 +334,24 @@ func decodeSBOM(blob []byte) (*sbom.SBOM, error) {
 		return nil, err
 	}
 	return &sb, nil
+}
+
+// ruleCacheTTL is how long a replica keeps the finding rules it read.
+const ruleCacheTTL = time.Second
+
+// findingRules are the rules disabling findings, read at most once per
+// ruleCacheTTL (a re-match of every image evaluates thousands in a row; a
+// change of rules itself queues a re-match).
+func (s *Server) findingRules(ctx context.Context) ([]store.FindingRule, error) {
+	s.rulesMu.Lock()
+	defer s.rulesMu.Unlock()
+	if time.Since(s.rulesAt) < ruleCacheTTL {
+		return s.rules, nil
+	}
+	rules, err := s.store.FindingRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.rules, s.rulesAt = rules, time.Now()
+	return rules, nil
 }

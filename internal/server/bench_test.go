@@ -1,0 +1,69 @@
+package server
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/bulwarksec/bulwark/internal/image"
+	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/store"
+	"github.com/bulwarksec/bulwark/internal/testbed"
+	"github.com/bulwarksec/bulwark/internal/vulndb"
+)
+
+// BenchmarkRematch is one re-match of a stored SBOM (the work repeated for
+// every image when vulnerability data changes): decode, match, report,
+// save. The SBOM is the benchmark image of test/bench/vulnvs (an Alpine
+// base with Go, Python and npm packages).
+func BenchmarkRematch(b *testing.B) {
+	sh := testbed.Shared(b)
+	home, _ := os.UserHomeDir()
+	imgPath := filepath.Join(home, ".cache", "bulwark-ci", "vulnvs-image.tar")
+	if _, err := os.Stat(imgPath); err != nil {
+		b.Skip("run go run ./test/bench/vulnvs once to make the benchmark image")
+	}
+	ctx := context.Background()
+	dir := b.TempDir()
+	vd := filepath.Join(sh, "vulndata")
+	if _, err := vulndb.ImportFiles(ctx, filepath.Join(dir, "db"), []string{filepath.Join(vd, "Go", "all.zip"), filepath.Join(vd, "PyPI", "all.zip"), filepath.Join(vd, "npm", "all.zip")}); err != nil {
+		b.Fatal(err)
+	}
+	t, _ := image.ParseTarget("docker-archive:" + imgPath)
+	sb, err := sbom.FromTarget(ctx, t, sbom.TargetOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	blob, err := encodeSBOM(sb)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, "bulwark.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	sealer, _ := LoadSealer("", filepath.Join(dir, "key"), true)
+	srv := New(Options{Store: st, Sealer: sealer, DBDir: filepath.Join(dir, "db")})
+	reg := &store.Registry{Name: "r", URL: "http://127.0.0.1:1", Host: "127.0.0.1:1"}
+	if err := st.CreateRegistry(ctx, reg); err != nil {
+		b.Fatal(err)
+	}
+	id, _, err := st.UpsertImage(ctx, reg.ID, "app", "sha256:00", "", time.Now(), true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, _ := st.Image(ctx, id)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sb2, err := decodeSBOM(blob)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := srv.evaluate(ctx, 0, img, sb2, blob); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
