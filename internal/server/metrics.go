@@ -44,7 +44,7 @@ func newMetrics() *metrics {
 		queue: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "bulwark_queue_jobs",
 			Help: "Jobs in the shared queue by state."}, []string{"state"}),
 		queueWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "bulwark_queue_wait_seconds",
-			Help: "Time from a job's creation (a notification stored) to its start, by kind.",
+			Help:    "Time from a job's creation (a notification stored) to its start, by kind.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 16)}, []string{"kind"}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.events, m.jobs, m.jobSeconds, m.running, m.scanned, m.queue, m.queueWait,
