@@ -253,6 +253,10 @@ func TestServePushToDashboard(t *testing.T) {
 			img = it
 		}
 	}
+	wait, waits := metric(t, srv, `bulwark_queue_wait_seconds_sum{kind="scan"}`), metric(t, srv, `bulwark_queue_wait_seconds_count{kind="scan"}`)
+	if waits > 0 {
+		t.Logf("notification to scan start: %.1f ms on average over %v scans", 1000*wait/waits, waits)
+	}
 	if img.Healthy || img.Counts["high"]+img.Counts["critical"] == 0 || img.Repository != "shop/api" {
 		t.Fatalf("scanned image = %+v: django 3.2.0 and the Go binary have fixed high findings", img)
 	}
