@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,7 +14,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/bulwarksec/bulwark/internal/alert"
 	"github.com/bulwarksec/bulwark/internal/store"
 	"github.com/bulwarksec/bulwark/internal/testbed"
 )
@@ -301,6 +304,160 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		}
 		if _, ok := ops[strings.ToLower(r[1])]; !ok {
 			t.Errorf("OpenAPI has no %s %s", r[1], r[2])
+		}
+	}
+}
+
+// TestAlertsNotifyAndFold: an alert reported through the API reaches a
+// webhook (a real HTTP receiver), repeats fold into one alert with a
+// count, and dismissing it takes it out of the active list.
+func TestAlertsNotifyAndFold(t *testing.T) {
+	got := make(chan map[string]any, 10)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		json.NewDecoder(r.Body).Decode(&m)
+		got <- m
+	}))
+	defer recv.Close()
+	f := newFixture(t)
+	d := alert.NewDispatcher([]alert.Notifier{alert.NewWebhook(recv.URL+"/hook?secret=x", nil, recv.Client())}, alert.Options{})
+	defer d.Close(context.Background())
+	f.srv.opts.Notifier = d
+	body := `{"type":"K8S_PrivilegedContainer","title":"Privileged container","severity":"high","tactics":["PrivilegeEscalation"],"entities":{"namespace":"shop","workload":"api"},"evidence":{"verb":"create"}}`
+	code, resp := f.do(f.admin, "POST", "/api/v1/alerts", body)
+	if code != 201 {
+		t.Fatalf("first alert: %d %s", code, resp)
+	}
+	select {
+	case m := <-got:
+		if m["type"] != "K8S_PrivilegedContainer" || m["severity"] != "high" || m["fingerprint"] == "" {
+			t.Fatalf("webhook payload = %v", m)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the webhook received nothing")
+	}
+	if code, resp := f.do(f.admin, "POST", "/api/v1/alerts", body); code != 200 || !strings.Contains(resp, `"count":2`) {
+		t.Fatalf("repeat: %d %s, want the same alert with count 2", code, resp)
+	}
+	var list struct {
+		Items []struct {
+			ID    int64
+			Count int
+		}
+		Total int
+	}
+	_, resp = f.do(f.admin, "GET", "/api/v1/alerts?status=active", "")
+	json.Unmarshal([]byte(resp), &list)
+	if list.Total != 1 || list.Items[0].Count != 2 {
+		t.Fatalf("active alerts = %s", resp)
+	}
+	if code, _ := f.do(f.admin, "POST", fmt.Sprintf("/api/v1/alerts/%d/dismiss", list.Items[0].ID), ""); code != 200 {
+		t.Fatalf("dismiss: %d", code)
+	}
+	_, resp = f.do(f.admin, "GET", "/api/v1/alerts?status=active", "")
+	if !strings.Contains(resp, `"total":0`) {
+		t.Fatalf("after dismiss: %s", resp)
+	}
+}
+
+// TestRecommendationExemptions: an unhealthy image is listed to fix until
+// an exemption (with reason and expiry) covers it; an expired exemption
+// does not.
+func TestRecommendationExemptions(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	reg := &store.Registry{Name: "r", URL: "http://127.0.0.1:1", Host: "127.0.0.1:1"}
+	if err := f.st.CreateRegistry(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	for i, healthy := range []bool{false, true} {
+		id, _, err := f.st.UpsertImage(ctx, reg.ID, "app", fmt.Sprintf("sha256:%064d", i), "v1", time.Now(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := store.ScanResult{ImageID: id, ScannedAt: time.Now(), Healthy: healthy, Packages: 3}
+		if !healthy {
+			r.Counts.High, r.Fixable = 1, 1
+			r.Vulns = []store.Vulnerability{{ImageID: id, VulnID: "CVE-2024-0001", Package: "openssl", Installed: "1.0", Fixed: "1.1", Severity: "high", Status: "fixed"}}
+		}
+		if err := f.st.SaveScan(ctx, r, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type rec struct {
+		Recommendation struct{ Unhealthy, Healthy, Exempt int } `json:"recommendation"`
+		Resources      []struct {
+			AssetID  string `json:"assetId"`
+			Exempt   bool   `json:"exempt"`
+			Findings []struct{ ID, Fixed string }
+		} `json:"resources"`
+	}
+	get := func() rec {
+		var r rec
+		_, body := f.do(f.admin, "GET", "/api/v1/recommendations/image-vulnerabilities", "")
+		json.Unmarshal([]byte(body), &r)
+		return r
+	}
+	r := get()
+	if r.Recommendation.Unhealthy != 1 || r.Recommendation.Healthy != 1 || len(r.Resources) != 1 || r.Resources[0].Findings[0].Fixed != "1.1" {
+		t.Fatalf("before exemption: %+v", r)
+	}
+	asset := r.Resources[0].AssetID
+	past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	if code, _ := f.do(f.admin, "POST", "/api/v1/exemptions", `{"resource":"`+asset+`","reason":"r","expires":"`+past+`"}`); code != 400 {
+		t.Errorf("exemption already expired: %d, want 400", code)
+	}
+	future := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+	if code, body := f.do(f.admin, "POST", "/api/v1/exemptions", `{"rule":"image-vulnerabilities","resource":"`+asset+`","reason":"accepted until the rebuild","expires":"`+future+`"}`); code != 201 {
+		t.Fatalf("exemption: %d %s", code, body)
+	}
+	r = get()
+	if r.Recommendation.Unhealthy != 0 || r.Recommendation.Exempt != 1 || !r.Resources[0].Exempt {
+		t.Fatalf("after exemption: %+v", r)
+	}
+}
+
+// TestRescanPolicy: images pushed within 90 days (or pulled within 30)
+// and last evaluated over a day ago are re-evaluated; others are not.
+func TestRescanPolicy(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	reg := &store.Registry{Name: "r", URL: "http://127.0.0.1:1", Host: "127.0.0.1:1"}
+	f.st.CreateRegistry(ctx, reg)
+	now := time.Now()
+	cases := []struct {
+		pushed, scanned time.Time
+		due             bool
+	}{
+		{now.AddDate(0, 0, -10), now.Add(-36 * time.Hour), true},   // recent push, stale result
+		{now.AddDate(0, 0, -10), now.Add(-2 * time.Hour), false},   // evaluated today
+		{now.AddDate(0, 0, -200), now.Add(-36 * time.Hour), false}, // old push, never pulled
+	}
+	ids := map[int64]bool{}
+	for i, c := range cases {
+		id, _, _ := f.st.UpsertImage(ctx, reg.ID, "app", fmt.Sprintf("sha256:%064d", i), "", c.pushed, true)
+		f.st.SaveScan(ctx, store.ScanResult{ImageID: id, ScannedAt: c.scanned, Healthy: true}, 0)
+		ids[id] = c.due
+	}
+	if err := f.srv.enqueueRescans(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		j, err := f.st.Claim(ctx, "test", time.Minute)
+		if err != nil || j == nil {
+			break
+		}
+		if j.Kind == jobRematch {
+			if !ids[j.ImageID] {
+				t.Errorf("image %d re-evaluated, not due", j.ImageID)
+			}
+			delete(ids, j.ImageID)
+		}
+		f.st.Complete(ctx, j.ID)
+	}
+	for id, due := range ids {
+		if due {
+			t.Errorf("image %d due but not re-evaluated", id)
 		}
 	}
 }
