@@ -325,7 +325,7 @@ func TestServePushToDashboard(t *testing.T) {
 	// a finding rule disabling every high and lower finding leaves only
 	// the critical ones.
 	before := img.Counts
-	var fr map[string]any
+	var fr struct{ ID int64 }
 	if c := srv.api(t, admin, "POST", "/api/v1/finding-rules", map[string]string{"maxSeverity": "high", "reason": "test"}, &fr); c != 201 {
 		t.Fatalf("finding rule: %d", c)
 	}
@@ -339,6 +339,23 @@ func TestServePushToDashboard(t *testing.T) {
 		return false
 	})
 
+	// Removing the rule makes the image, healthy under it, unhealthy again
+	// on the next evaluation: an alert is raised.
+	if before["critical"] == 0 {
+		if c := srv.api(t, admin, "DELETE", fmt.Sprintf("/api/v1/finding-rules/%d", fr.ID), nil, nil); c != 204 {
+			t.Fatalf("delete finding rule: %d", c)
+		}
+		var alerts struct {
+			Items []struct{ Type string } `json:"items"`
+		}
+		waitFor(t, "the image-unhealthy alert", time.Minute, func() bool {
+			srv.api(t, reader.Token, "GET", "/api/v1/alerts?status=active&type=IMAGE_Unhealthy", nil, &alerts)
+			return len(alerts.Items) == 1
+		})
+		t.Log("image became unhealthy again: alert raised")
+	} else {
+		t.Logf("image has %d critical findings: the unhealthy-again path is not reached", before["critical"])
+	}
 }
 
 // TestServeKillResume kills the server with SIGKILL while it scans: after
