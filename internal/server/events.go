@@ -16,6 +16,11 @@ import (
 	"github.com/bulwarksec/bulwark/internal/store"
 )
 
+// scannerUserAgent starts the User-Agent of Bulwark's registry requests
+// (go-containerregistry appends its own), so that its pulls are not
+// counted as uses.
+const scannerUserAgent = "bulwark"
+
 // maxEventBody bounds one notification request.
 const maxEventBody = 4 << 20
 
@@ -43,7 +48,8 @@ type distributionEnvelope struct {
 			Tag        string `json:"tag"`
 		} `json:"target"`
 		Request struct {
-			Host string `json:"host"`
+			Host      string `json:"host"`
+			UserAgent string `json:"useragent"`
 		} `json:"request"`
 	} `json:"events"`
 }
@@ -87,6 +93,9 @@ func (s *Server) handleDistributionEvents(w http.ResponseWriter, r *http.Request
 		case "push", "pull", "delete":
 		default:
 			continue
+		}
+		if e.Action == "pull" && strings.HasPrefix(e.Request.UserAgent, scannerUserAgent) {
+			continue // Bulwark's own scan is not a use of the image
 		}
 		host := e.Request.Host
 		if u, err := url.Parse(e.Target.URL); err == nil && u.Host != "" {

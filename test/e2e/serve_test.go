@@ -431,3 +431,65 @@ func TestServeKillResume(t *testing.T) {
 		}
 	}
 }
+
+// TestServeRematchOnDataUpdate: when new vulnerability data arrives (here
+// `bulwark db import` into the server's database directory), every stored
+// SBOM is matched again, without pulling the image again.
+func TestServeRematchOnDataUpdate(t *testing.T) {
+	vd := vulndata(t)
+	testbed.Heavy(t)
+	data := t.TempDir()
+	dbDir := filepath.Join(data, "db")
+	if _, stderr, code := runBulwark(t, "db", "import", "-q", "--db-dir", dbDir, filepath.Join(vd, "Go", "all.zip")); code != 0 {
+		t.Fatalf("db import: %s", stderr)
+	}
+	srv := startServe(t, data, freePort(t))
+	var ingest struct{ Token string }
+	srv.api(t, srv.token, "POST", "/api/v1/tokens", map[string]string{"name": "registry", "role": "ingest"}, &ingest)
+	reg := testbed.NotifyingRegistry(t, freePort(t), srv.url+"/api/v1/events/distribution?token="+ingest.Token)
+	if c := srv.api(t, srv.token, "POST", "/api/v1/registries", map[string]any{"url": "http://" + reg}, nil); c != 201 {
+		t.Fatalf("connect: %d", c)
+	}
+	_, push := appImage(t, "# data update")
+	push(reg + "/shop/data:1")
+	var list imageList
+	waitFor(t, "the first scan", 3*time.Minute, func() bool {
+		srv.api(t, srv.token, "GET", "/api/v1/images", nil, &list)
+		return list.Total == 1 && list.Items[0].Scanned
+	})
+	id := list.Items[0].ID
+	total := func() (int, bool) {
+		var d struct {
+			Report struct {
+				Vulnerabilities []struct {
+					Package struct{ Ecosystem string } `json:"package"`
+				} `json:"vulnerabilities"`
+			} `json:"report"`
+		}
+		srv.api(t, srv.token, "GET", fmt.Sprintf("/api/v1/images/%d", id), nil, &d)
+		pypi := false
+		for _, v := range d.Report.Vulnerabilities {
+			pypi = pypi || v.Package.Ecosystem == "PyPI"
+		}
+		return len(d.Report.Vulnerabilities), pypi
+	}
+	n0, pypi := total()
+	if n0 == 0 || pypi {
+		t.Fatalf("with Go data only: %d findings, PyPI ones %v", n0, pypi)
+	}
+	scansBefore := metric(t, srv, `bulwark_jobs_total{kind="scan",outcome="done"}`)
+	if _, stderr, code := runBulwark(t, "db", "import", "-q", "--db-dir", dbDir, filepath.Join(vd, "PyPI", "all.zip")); code != 0 {
+		t.Fatalf("db import: %s", stderr)
+	}
+	waitFor(t, "the re-match with the new data", time.Minute, func() bool {
+		n, pypi := total()
+		return pypi && n > n0
+	})
+	if scans := metric(t, srv, `bulwark_jobs_total{kind="scan",outcome="done"}`); scans != scansBefore {
+		t.Errorf("the image was scanned (downloaded) again: %v scans, were %v", scans, scansBefore)
+	}
+	srv.api(t, srv.token, "GET", "/api/v1/images", nil, &list)
+	if list.Items[0].PulledAt != nil {
+		t.Errorf("Bulwark's own pulls were counted as a use of the image: pulledAt %v", list.Items[0].PulledAt)
+	}
+}
