@@ -181,46 +181,10 @@ func osGeneratedPairs(t testing.TB, s Scheme, strs []string) []osPair {
 	return osPairs(osParseAll(t, s, ok), len(ok))
 }
 
-// osInvariants checks what must hold for any three strings: a version
-// that parses prints as given, parses again to an equal version, equals
-// itself; Compare returns -1, 0 or +1, is antisymmetric and transitive.
+// osInvariants checks checkInvariants, transitivity included.
 func osInvariants(t *testing.T, s Scheme, strs ...string) {
 	t.Helper()
-	var vs []Version
-	for _, str := range strs {
-		v, err := s.Parse(str)
-		if err != nil {
-			continue
-		}
-		if v.String() != str {
-			t.Fatalf("Parse(%q).String() = %q", str, v.String())
-		}
-		w, err := s.Parse(v.String())
-		if err != nil || v.Compare(w) != 0 || v.Compare(v) != 0 {
-			t.Fatalf("%q does not round-trip to an equal version: %v", str, err)
-		}
-		vs = append(vs, v)
-	}
-	for _, a := range vs {
-		for _, b := range vs {
-			ab, ba := a.Compare(b), b.Compare(a)
-			if ab < -1 || ab > 1 || ab != -ba {
-				t.Fatalf("Compare(%q, %q) = %d but Compare(%q, %q) = %d", a, b, ab, b, a, ba)
-			}
-			for _, c := range vs {
-				osTransitive(t, a, b, c)
-			}
-		}
-	}
-}
-
-// osTransitive checks a <= b <= c implies a <= c, with equality carried.
-func osTransitive(t *testing.T, a, b, c Version) {
-	t.Helper()
-	ab, bc, ac := a.Compare(b), b.Compare(c), a.Compare(c)
-	if ab <= 0 && bc <= 0 && ac > 0 || ab == 0 && bc == 0 && ac != 0 || ab == 0 && ac != bc {
-		t.Fatalf("not transitive: %q vs %q = %d, %q vs %q = %d, %q vs %q = %d", a, b, ab, b, c, bc, a, c, ac)
-	}
+	checkInvariants(t, s, true, strs...)
 }
 
 // osMustParse parses s or fails the test.
