@@ -58,6 +58,24 @@ func intParam(w http.ResponseWriter, r *http.Request, name string, def, max int)
 	return n, true
 }
 
+// pageParams reads limit (default 50, at most 500) and offset.
+func pageParams(w http.ResponseWriter, r *http.Request) (limit, offset int, ok bool) {
+	if limit, ok = intParam(w, r, "limit", 50, 500); !ok {
+		return 0, 0, false
+	}
+	offset, ok = intParam(w, r, "offset", 0, 0)
+	return limit, offset, ok
+}
+
+// writePage writes {"items": [...], "total": N}, each item converted.
+func writePage[T, J any](w http.ResponseWriter, rows []T, total int, conv func(*T) J) {
+	items := make([]J, 0, len(rows))
+	for i := range rows {
+		items = append(items, conv(&rows[i]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
+}
+
 func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error, what string) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -141,10 +159,7 @@ func (s *Server) handleImages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var ok bool
-	if f.Limit, ok = intParam(w, r, "limit", 50, 500); !ok {
-		return
-	}
-	if f.Offset, ok = intParam(w, r, "offset", 0, 0); !ok {
+	if f.Limit, f.Offset, ok = pageParams(w, r); !ok {
 		return
 	}
 	if reg := q.Get("registry"); reg != "" {
@@ -160,11 +175,7 @@ func (s *Server) handleImages(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	items := make([]imageJSON, 0, len(imgs))
-	for i := range imgs {
-		items = append(items, toImage(&imgs[i]))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
+	writePage(w, imgs, total, toImage)
 }
 
 type packageJSON struct {
@@ -427,10 +438,7 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var ok bool
-	if f.Limit, ok = intParam(w, r, "limit", 50, 500); !ok {
-		return
-	}
-	if f.Offset, ok = intParam(w, r, "offset", 0, 0); !ok {
+	if f.Limit, f.Offset, ok = pageParams(w, r); !ok {
 		return
 	}
 	as, total, err := s.store.ListAlerts(r.Context(), f)
@@ -438,11 +446,7 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	items := make([]alertJSON, 0, len(as))
-	for i := range as {
-		items = append(items, toAlert(&as[i]))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
+	writePage(w, as, total, toAlert)
 }
 
 // handleCreateAlert takes an alert from a detector (later issues' audit
