@@ -10,15 +10,13 @@ import (
 	"testing"
 
 	"github.com/bulwarksec/bulwark/internal/image"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // alpineDir is the shared folder of official Alpine minirootfs tarballs,
 // each with its reference package list.
 func alpineDir(t *testing.T) string {
-	dir := filepath.Join("..", "..", "..", "shared", "testbed", "alpine")
-	if d := os.Getenv("BULWARK_SHARED"); d != "" {
-		dir = filepath.Join(d, "testbed", "alpine")
-	}
+	dir := filepath.Join(testbed.Shared(t), "testbed", "alpine")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("Alpine minirootfs tarballs not present at %s", dir)
 	}

@@ -15,26 +15,65 @@ import (
 	"testing"
 )
 
-// Shared returns the shared folder (../shared from the repository root, or
-// $BULWARK_SHARED), skipping the test when it is absent.
+// Shared returns the shared folder (see SharedDir), skipping the test when
+// it is absent.
 func Shared(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("BULWARK_SHARED")
+	dir := SharedDir()
 	if dir == "" {
-		dir = filepath.Join(RepoRoot(t), "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "testbed")); err != nil {
-		t.Skipf("shared test bed not present at %s (set BULWARK_SHARED)", dir)
+		t.Skip("shared test bed not found: ../shared beside the repository, a shared/ folder above it, or $BULWARK_SHARED")
 	}
 	return dir
 }
 
-// RepoRoot returns the directory holding go.mod.
-func RepoRoot(t testing.TB) string {
-	t.Helper()
+// SharedDir finds the shared folder: $BULWARK_SHARED, else ../shared from
+// the repository root, else a "shared" folder beside any directory above
+// the repository (a clone in /work/ci/x still finds /work/shared). It
+// returns "" when there is none.
+func SharedDir() string {
+	ok := func(d string) bool {
+		_, err := os.Stat(filepath.Join(d, "testbed"))
+		return err == nil
+	}
+	if d := os.Getenv("BULWARK_SHARED"); d != "" {
+		if ok(d) {
+			return d
+		}
+		return ""
+	}
+	root := repoRoot()
+	if root == "" {
+		return ""
+	}
+	for dir := filepath.Dir(root); ; dir = filepath.Dir(dir) {
+		if d := filepath.Join(dir, "shared"); ok(d) {
+			return d
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+// SharedPath is the path of rel inside the shared folder, or "" when the
+// folder or the file is absent (for optional inputs such as fuzz seeds).
+func SharedPath(rel ...string) string {
+	dir := SharedDir()
+	if dir == "" {
+		return ""
+	}
+	p := filepath.Join(append([]string{dir}, rel...)...)
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
+}
+
+// repoRoot is the directory holding go.mod, or "".
+func repoRoot() string {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return ""
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -42,10 +81,20 @@ func RepoRoot(t testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
+			return ""
 		}
 		dir = parent
 	}
+}
+
+// RepoRoot returns the directory holding go.mod.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	root := repoRoot()
+	if root == "" {
+		t.Fatal("no go.mod above the working directory")
+	}
+	return root
 }
 
 // Heavy skips the test under -short: it needs a real component or a large

@@ -15,6 +15,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/bulwarksec/bulwark/internal/testbed"
 	"github.com/bulwarksec/bulwark/internal/version"
 )
 
@@ -23,7 +24,7 @@ import (
 func secdbTestFiles(t testing.TB) []string {
 	t.Helper()
 	feedFile(t, "alpine/v3.11/main.yaml") // skips when the data is absent
-	dirs, err := filepath.Glob("../../../shared/vulndata/alpine/v3.*")
+	dirs, err := filepath.Glob(filepath.Join(vulndata(t), "alpine", "v3.*"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +458,7 @@ func TestAlpineSecDBLimits(t *testing.T) {
 func FuzzAlpineSecDB(f *testing.F) {
 	f.Add([]byte("distroversion: v3.20\npackages:\n  - pkg:\n      name: p\n      secfixes:\n        1.0-r0:\n          - CVE-2020-0001 XSA-1\n        \"0\":\n          - CVE-2020-0002\n"))
 	f.Add([]byte(`{"distroversion": "v3.20", "packages": [{"pkg": {"name": "p", "secfixes": {"1.0-r0": ["CVE-2020-0001 (x)"], "2": [1]}}}]}`))
-	if b, err := os.ReadFile("../../../shared/vulndata/alpine/v3.3/main.json"); err == nil {
+	if b, err := os.ReadFile(testbed.SharedPath("vulndata", "alpine", "v3.3", "main.json")); err == nil {
 		f.Add(b[:2048])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

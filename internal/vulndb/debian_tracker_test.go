@@ -11,17 +11,15 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // feedFile reads a file of the shared real advisory data (read-only, never
 // copied into the repository); tests skip when it is absent.
 func feedFile(t testing.TB, rel string) []byte {
 	t.Helper()
-	path, err := filepath.Abs(filepath.Join("../../../shared/vulndata", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(filepath.Join(vulndata(t), rel))
 	if err != nil {
 		t.Skipf("real feed data not present (%v): it is the project's shared/vulndata folder, laid beside the repository", err)
 	}
@@ -358,7 +356,7 @@ func FuzzDebianTracker(f *testing.F) {
 	f.Add([]byte("[02 Apr 2023] DSA-1-1 pkg - security update\n\t{CVE-2023-1}\n\t[bookworm] - pkg 1.0 (low)\n"))
 	f.Add([]byte("[02 Apr 2023] DSA-1-1 pkg\n\t[sid] - pkg <unfixed>\n\t[jessie] - pkg <not-affected>\n\tNOTE: x\n"))
 	f.Add([]byte("[02 Apr 2023] DLA-1 pkg\n\t[bookworm] - pkg 1.0 ()\n\t[bookworm] - pkg 1 (\n"))
-	if b, err := os.ReadFile("../../../shared/vulndata/debian/data/DSA/list"); err == nil {
+	if b, err := os.ReadFile(testbed.SharedPath("vulndata", "debian", "data", "DSA", "list")); err == nil {
 		f.Add(b[:4096])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -13,6 +13,8 @@ import (
 	"testing/iotest"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 const nvdTestSample = "nvd/CVE-2021-44906.json"
@@ -298,7 +300,7 @@ func FuzzNVD(f *testing.F) {
 	f.Add([]byte(`{"id": "CVE-2020-0001", "descriptions": [{"lang": "en", "value": "A. B."}], "vulnStatus": "Rejected"}`))
 	f.Add([]byte(`{"vulnerabilities": [{"cve": {"id": "CVE-2020-0001", "metrics": {"cvssMetricV2": [{"type": "Primary", "cvssData": {"vectorString": "AV:N"}}]}}}, {"cve": 1}]}`))
 	f.Add([]byte(`{"cve_items": [{"id": "CVE-2020-0001", "published": "2020-01-01T00:00:00"}, null]}`))
-	if b, err := os.ReadFile("../../../shared/vulndata/" + nvdTestSample); err == nil {
+	if b, err := os.ReadFile(testbed.SharedPath("vulndata", nvdTestSample)); err == nil {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

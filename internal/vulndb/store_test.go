@@ -8,15 +8,14 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // vulndata is the shared folder of real advisory data; tests skip without it.
 func vulndata(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs("../../../shared/vulndata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := filepath.Join(testbed.Shared(t), "vulndata")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("vulndata not present at %s", dir)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 	"github.com/bulwarksec/bulwark/internal/version"
 	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
@@ -25,10 +26,7 @@ import (
 // vulndata is the shared folder of real advisory data; tests skip without it.
 func vulndata(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs("../../../shared/vulndata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := filepath.Join(testbed.Shared(t), "vulndata")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("vulndata not present at %s", dir)
 	}
@@ -411,10 +409,7 @@ func diffLists(got, want []string) string {
 // alpineDir is the shared folder of official Alpine minirootfs tarballs.
 func alpineDir(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs("../../../shared/testbed/alpine")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := filepath.Join(testbed.Shared(t), "testbed", "alpine")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("Alpine minirootfs tarballs not present at %s", dir)
 	}
