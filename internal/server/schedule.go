@@ -29,9 +29,15 @@ func (s *Server) schedule(ctx context.Context) {
 	tick := time.NewTicker(s.opts.Tick)
 	defer tick.Stop()
 	var lastRescan, lastSync time.Time
+	warnedNoDB := false
 	for {
 		if err := s.checkDB(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("vulnerability database", "err", err)
+			if !errors.Is(err, vulndb.ErrNoDatabase) {
+				s.log.Warn("vulnerability database", "err", err)
+			} else if !warnedNoDB {
+				warnedNoDB = true
+				s.log.Warn("no vulnerability data yet: scans wait for it", "fix", "bulwark db update --db-dir "+s.opts.DBDir)
+			}
 		}
 		now := time.Now()
 		if now.Sub(lastRescan) >= s.opts.RescanEvery {

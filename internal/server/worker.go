@@ -18,6 +18,7 @@ import (
 	"github.com/bulwarksec/bulwark/internal/report"
 	"github.com/bulwarksec/bulwark/internal/sbom"
 	"github.com/bulwarksec/bulwark/internal/store"
+	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
 
 // Job kinds.
@@ -104,6 +105,13 @@ loop:
 	}
 	if ctx.Err() != nil {
 		return // shutting down: the lease runs out and another worker takes it
+	}
+	if errors.Is(err, vulndb.ErrNoDatabase) {
+		// Not the job's fault: wait for data without using up attempts.
+		if e := s.store.Fail(ctx, job.ID, err.Error(), time.Now().Add(30*time.Second), 0); e != nil {
+			s.log.Error("record job failure", "job", job.ID, "err", e)
+		}
+		return
 	}
 	backoff := time.Duration(30<<min(job.Attempts, 7)) * time.Second
 	s.log.Warn("job failed", "job", job.ID, "kind", job.Kind, "attempt", job.Attempts, "err", err)
