@@ -115,6 +115,8 @@ function notificationCard(url) {
     '  endpoints:',
     '    - name: bulwark',
     `      url: ${endpoint}`,
+    '      headers:',
+    '        Authorization: [Bearer INGEST_TOKEN]',
     '      timeout: 5s',
     '      threshold: 5',
     '      backoff: 10s',
@@ -124,7 +126,9 @@ function notificationCard(url) {
     h('div', {class: 'copy-row'},
       h('code', {class: 'mono endpoint', testid: 'notification-url'}, endpoint || 'not available'),
       endpoint ? copyButton(endpoint) : null),
-    h('p', {class: 'hint'}, 'For the CNCF distribution registry, add this to its config.yml (plus any headers your deployment requires):'),
+    h('p', {class: 'hint'}, 'For the CNCF distribution registry, add this to its config.yml, with a token of role "ingest" ' +
+      '(POST /api/v1/tokens {"name": "registry", "role": "ingest"}); it can only deliver notifications. ' +
+      'A registry that cannot send headers may put it in the URL instead: ?token=INGEST_TOKEN.'),
     h('pre', {class: 'code-block'}, snippet),
     h('p', {class: 'hint'}, 'Without notifications Bulwark still finds new images when it syncs the registry.'));
 }
