@@ -31,7 +31,11 @@ func bulwark(t *testing.T) string {
 			return
 		}
 		bulwarkBin = filepath.Join(dir, "bulwark")
-		out, err := exec.Command("go", "build", "-o", bulwarkBin, "../../cmd/bulwark").CombinedOutput()
+		args := []string{"build", "-o", bulwarkBin}
+		if os.Getenv("BULWARK_E2E_RACE") != "" {
+			args = append(args, "-race") // the binary's own data races fail its runs
+		}
+		out, err := exec.Command("go", append(args, "../../cmd/bulwark")...).CombinedOutput()
 		if err != nil {
 			bulwarkErr = errors.New(string(out))
 		}

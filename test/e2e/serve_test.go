@@ -74,6 +74,9 @@ func (s *bulwarkServer) start(t *testing.T) {
 			s.cmd.Process.Signal(syscall.SIGTERM)
 			s.cmd.Wait()
 		}
+		if strings.Contains(s.log.String(), "DATA RACE") {
+			t.Errorf("the server reported a data race:\n%s", s.log)
+		}
 		if t.Failed() {
 			t.Logf("server log:\n%s", lastLines(s.log.String(), 60))
 		}
