@@ -134,6 +134,9 @@ func parseOpenVEX(b []byte, path string) ([]VEXStatement, error) {
 		}
 		out = append(out, st)
 		for _, al := range s.Vulnerability.Aliases {
+			if al == "" {
+				continue
+			}
 			alt := st
 			alt.Vulnerability = al
 			out = append(out, alt)

@@ -70,21 +70,22 @@ type harborEvent struct {
 	} `json:"event_data"`
 }
 
-// handleDistributionEvents receives a distribution registry's
-// notifications and answers only once they are stored (the registry
-// retries until then).
-func (s *Server) handleDistributionEvents(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEventBody))
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "notification body too large or unreadable")
-		return
-	}
+// registryEvent is one notification about an image, before the registry
+// it names is looked up.
+type registryEvent struct {
+	ID, Action, Host, Repository, Digest, Tag string
+	At                                        time.Time
+}
+
+// parseDistribution reads a distribution registry's envelope and keeps
+// the push, pull and delete events of manifests (not blobs), leaving out
+// Bulwark's own pulls.
+func parseDistribution(body []byte) ([]registryEvent, error) {
 	var env distributionEnvelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		writeError(w, http.StatusBadRequest, "not a registry notification envelope: "+err.Error())
-		return
+		return nil, fmt.Errorf("not a registry notification envelope: %w", err)
 	}
-	var evs []store.Event
+	var out []registryEvent
 	for i, e := range env.Events {
 		if !manifestTypes[e.Target.MediaType] || e.Target.Digest == "" || e.Target.Repository == "" {
 			continue // blob and other events
@@ -101,11 +102,6 @@ func (s *Server) handleDistributionEvents(w http.ResponseWriter, r *http.Request
 		if u, err := url.Parse(e.Target.URL); err == nil && u.Host != "" {
 			host = u.Host
 		}
-		reg, err := s.registryFor(r, host)
-		if err != nil {
-			writeRegistryError(w, err, host)
-			return
-		}
 		id := e.ID
 		if id == "" {
 			id = fmt.Sprintf("%s-%d", e.Target.Digest, i)
@@ -114,10 +110,54 @@ func (s *Server) handleDistributionEvents(w http.ResponseWriter, r *http.Request
 		if at.IsZero() {
 			at = time.Now()
 		}
-		evs = append(evs, store.Event{EventID: id, Source: "distribution", Action: e.Action, RegistryID: reg.ID,
-			Repository: e.Target.Repository, Digest: e.Target.Digest, Tag: e.Target.Tag, At: at.UTC()})
+		out = append(out, registryEvent{ID: id, Action: e.Action, Host: host, Repository: e.Target.Repository,
+			Digest: e.Target.Digest, Tag: e.Target.Tag, At: at.UTC()})
 	}
-	s.saveEvents(w, r, evs)
+	return out, nil
+}
+
+// parseHarbor reads a Harbor webhook payload; ok is false for Harbor
+// events that are not about pushed, pulled or deleted artifacts.
+func parseHarbor(body []byte) (evs []registryEvent, ok bool, err error) {
+	var ev harborEvent
+	if err := json.Unmarshal(body, &ev); err != nil {
+		return nil, false, fmt.Errorf("not a Harbor webhook payload: %w", err)
+	}
+	action := map[string]string{"PUSH_ARTIFACT": "push", "PULL_ARTIFACT": "pull", "DELETE_ARTIFACT": "delete"}[ev.Type]
+	if action == "" {
+		return nil, false, nil
+	}
+	if ev.EventData.Repository.RepoFullName == "" {
+		return nil, false, errors.New("artifact event without event_data.repository.repo_full_name")
+	}
+	at := time.Unix(ev.OccurAt, 0).UTC()
+	for _, res := range ev.EventData.Resources {
+		if res.Digest == "" {
+			continue
+		}
+		host, _, _ := strings.Cut(res.ResourceURL, "/")
+		h := sha256.Sum256([]byte(ev.Type + "|" + res.Digest + "|" + res.Tag + "|" + strconv.FormatInt(ev.OccurAt, 10)))
+		evs = append(evs, registryEvent{ID: "harbor-" + hex.EncodeToString(h[:12]), Action: action, Host: host,
+			Repository: ev.EventData.Repository.RepoFullName, Digest: res.Digest, Tag: res.Tag, At: at})
+	}
+	return evs, true, nil
+}
+
+// handleDistributionEvents receives a distribution registry's
+// notifications and answers only once they are stored (the registry
+// retries until then).
+func (s *Server) handleDistributionEvents(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEventBody))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, "notification body too large or unreadable")
+		return
+	}
+	evs, err := parseDistribution(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.storeEvents(w, r, "distribution", evs)
 }
 
 // handleHarborEvents receives Harbor's webhook notifications.
@@ -127,33 +167,31 @@ func (s *Server) handleHarborEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, "notification body too large or unreadable")
 		return
 	}
-	var ev harborEvent
-	if err := json.Unmarshal(body, &ev); err != nil {
-		writeError(w, http.StatusBadRequest, "not a Harbor webhook payload: "+err.Error())
+	evs, ours, err := parseHarbor(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	action := map[string]string{"PUSH_ARTIFACT": "push", "PULL_ARTIFACT": "pull", "DELETE_ARTIFACT": "delete"}[ev.Type]
-	if action == "" {
+	if !ours {
 		w.WriteHeader(http.StatusNoContent) // other Harbor events (quota, scans...) are not ours
 		return
 	}
-	at := time.Unix(ev.OccurAt, 0).UTC()
-	var evs []store.Event
-	for _, res := range ev.EventData.Resources {
-		if res.Digest == "" {
-			continue
-		}
-		host, _, _ := strings.Cut(res.ResourceURL, "/")
-		reg, err := s.registryFor(r, host)
+	s.storeEvents(w, r, "harbor", evs)
+}
+
+// storeEvents resolves each event's registry and stores them.
+func (s *Server) storeEvents(w http.ResponseWriter, r *http.Request, source string, evs []registryEvent) {
+	out := make([]store.Event, 0, len(evs))
+	for _, e := range evs {
+		reg, err := s.registryFor(r, e.Host)
 		if err != nil {
-			writeRegistryError(w, err, host)
+			writeRegistryError(w, err, e.Host)
 			return
 		}
-		h := sha256.Sum256([]byte(ev.Type + "|" + res.Digest + "|" + res.Tag + "|" + strconv.FormatInt(ev.OccurAt, 10)))
-		evs = append(evs, store.Event{EventID: "harbor-" + hex.EncodeToString(h[:12]), Source: "harbor", Action: action,
-			RegistryID: reg.ID, Repository: ev.EventData.Repository.RepoFullName, Digest: res.Digest, Tag: res.Tag, At: at})
+		out = append(out, store.Event{EventID: e.ID, Source: source, Action: e.Action, RegistryID: reg.ID,
+			Repository: e.Repository, Digest: e.Digest, Tag: e.Tag, At: e.At})
 	}
-	s.saveEvents(w, r, evs)
+	s.saveEvents(w, r, out)
 }
 
 // registryFor finds the connected registry the events are about: the one
