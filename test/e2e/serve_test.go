@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -145,6 +146,33 @@ func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 // vulnerable modules.
 func appImage(t *testing.T, tag string) (string, func(ref string)) {
 	t.Helper()
+	img := appV1Image(t, tag)
+	d, _ := img.Digest()
+	push := func(ref string) {
+		t.Helper()
+		r, err := name.ParseReference(ref, name.Insecure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := remote.Write(r, img); err != nil {
+			t.Fatalf("push %s: %v", ref, err)
+		}
+	}
+	return d.String(), push
+}
+
+// writeAppArchive writes the app image as a docker-archive.
+func writeAppArchive(t *testing.T, path string) {
+	t.Helper()
+	ref, _ := name.NewTag("bulwark/app:test")
+	if err := tarball.WriteToFile(path, ref, appV1Image(t, "# archive")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// appV1Image builds the app image; tag makes its digest differ.
+func appV1Image(t *testing.T, tag string) v1.Image {
+	t.Helper()
 	base, err := tarball.LayerFromFile(filepath.Join(alpineDir(t), "alpine-minirootfs-3.10.3-x86_64.tar.gz"))
 	if err != nil {
 		t.Fatal(err)
@@ -176,18 +204,7 @@ func appImage(t *testing.T, tag string) (string, func(ref string)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := img.Digest()
-	push := func(ref string) {
-		t.Helper()
-		r, err := name.ParseReference(ref, name.Insecure)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := remote.Write(r, img); err != nil {
-			t.Fatalf("push %s: %v", ref, err)
-		}
-	}
-	return d.String(), push
+	return img
 }
 
 type imageList struct {
