@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"archive/zip"
 	"context"
 	"encoding/json"
 	"os"
@@ -363,65 +362,28 @@ func TestImageAgainstOSVScanner(t *testing.T) {
 	})
 }
 
-// writeSecdbOSV writes Alpine secdb files as an OSV export zip, one
-// record per ID with every package it names.
+// writeSecdbOSV writes Alpine secdb files as an OSV export zip.
 func writeSecdbOSV(t *testing.T, out string, files ...string) {
 	t.Helper()
-	byID := map[string]vulndb.Advisory{}
-	var order []string
+	var advs []vulndb.Advisory
 	for _, p := range files {
 		f, err := os.Open(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		advs, _, err := vulndb.ParseAlpineSecDB(f, p)
+		a, _, err := vulndb.ParseAlpineSecDB(f, p)
 		f.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, a := range advs {
-			if old, ok := byID[a.ID]; ok {
-				a.Affected = append(old.Affected, a.Affected...)
-			} else {
-				order = append(order, a.ID)
-			}
-			byID[a.ID] = a
-		}
+		advs = append(advs, a...)
 	}
 	f, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	zw := zip.NewWriter(f)
-	for _, id := range order {
-		a := byID[id]
-		type pkg struct {
-			Ecosystem string `json:"ecosystem"`
-			Name      string `json:"name"`
-		}
-		type affected struct {
-			Package pkg            `json:"package"`
-			Ranges  []vulndb.Range `json:"ranges"`
-		}
-		rec := struct {
-			ID       string     `json:"id"`
-			Modified string     `json:"modified"`
-			Aliases  []string   `json:"aliases"`
-			Affected []affected `json:"affected"`
-		}{ID: id, Modified: "2020-06-08T00:00:00Z", Aliases: a.Aliases}
-		for _, af := range a.Affected {
-			rec.Affected = append(rec.Affected, affected{pkg{af.Ecosystem, af.Name}, af.Ranges})
-		}
-		w, err := zw.Create(id + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.NewEncoder(w).Encode(rec); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
+	if err := vulndb.WriteOSVExport(f, advs); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -15,7 +15,6 @@ package main
 
 import (
 	"archive/tar"
-	"archive/zip"
 	"context"
 	"encoding/json"
 	"flag"
@@ -287,57 +286,28 @@ func place(dir, eco, zipPath string) error {
 
 // secdbToOSV writes Alpine secdb files as an OSV export zip.
 func secdbToOSV(out string, files ...string) error {
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	zw := zip.NewWriter(f)
-	seen := map[string]vulndb.Advisory{}
+	var advs []vulndb.Advisory
 	for _, p := range files {
 		r, err := os.Open(p)
 		if err != nil {
 			return err
 		}
-		advs, _, err := vulndb.ParseAlpineSecDB(r, p)
+		a, _, err := vulndb.ParseAlpineSecDB(r, p)
 		r.Close()
 		if err != nil {
 			return err
 		}
-		for _, a := range advs {
-			if old, ok := seen[a.ID]; ok {
-				a.Affected = append(old.Affected, a.Affected...)
-			}
-			seen[a.ID] = a
-		}
+		advs = append(advs, a...)
 	}
-	type pkg struct {
-		Ecosystem string `json:"ecosystem"`
-		Name      string `json:"name"`
+	f, err := os.Create(out)
+	if err != nil {
+		return err
 	}
-	type affected struct {
-		Package pkg            `json:"package"`
-		Ranges  []vulndb.Range `json:"ranges"`
+	if err := vulndb.WriteOSVExport(f, advs); err != nil {
+		f.Close()
+		return err
 	}
-	for id, a := range seen {
-		rec := struct {
-			ID       string     `json:"id"`
-			Modified string     `json:"modified"`
-			Aliases  []string   `json:"aliases"`
-			Affected []affected `json:"affected"`
-		}{ID: id, Modified: "2020-06-08T00:00:00Z", Aliases: a.Aliases}
-		for _, af := range a.Affected {
-			rec.Affected = append(rec.Affected, affected{pkg{af.Ecosystem, af.Name}, af.Ranges})
-		}
-		w, err := zw.Create(id + ".json")
-		if err != nil {
-			return err
-		}
-		if err := json.NewEncoder(w).Encode(rec); err != nil {
-			return err
-		}
-	}
-	return zw.Close()
+	return f.Close()
 }
 
 // buildImage writes the benchmark image as a docker-archive.
