@@ -53,6 +53,12 @@ func insecureRegistry(ref string, allowed []string) bool {
 			return true
 		}
 	}
+	return LoopbackHost(host)
+}
+
+// LoopbackHost reports whether host (with or without a port) is on this
+// machine's loopback, where plain HTTP is allowed.
+func LoopbackHost(host string) bool {
 	h := host
 	if hh, _, err := net.SplitHostPort(host); err == nil {
 		h = hh

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/recommend"
 	"github.com/bulwarksec/bulwark/internal/store"
 )
@@ -297,7 +298,7 @@ func (s *Server) handleCreateRegistry(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("bad url %q: want http(s)://host[:port]", in.URL))
 		return
 	}
-	if u.Scheme == "http" && !in.Insecure && !loopback(u.Hostname()) {
+	if u.Scheme == "http" && !in.Insecure && !image.LoopbackHost(u.Host) {
 		writeError(w, http.StatusBadRequest, "plain http to a registry that is not on loopback: set insecure to true to allow it")
 		return
 	}
@@ -328,10 +329,6 @@ func (s *Server) handleCreateRegistry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, rj)
-}
-
-func loopback(host string) bool {
-	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1"
 }
 
 func (s *Server) handleDeleteRegistry(w http.ResponseWriter, r *http.Request) {
