@@ -53,8 +53,8 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request) {
 		hist = append(hist, dayJSON{Day: d.Day.UTC().Format("2006-01-02"), countsJSON: toCounts(d.Counts), Images: d.Images, Unhealthy: d.Unhealthy})
 	}
 	db := map[string]any{"updated": nil, "sources": []string{}}
-	if vdb, err := s.vulnDB(); err == nil {
-		m := vdb.Meta()
+	if c, err := s.database(); err == nil {
+		m := c.db.Meta()
 		db["updated"] = optTime(m.Updated)
 		var src []string
 		for n := range m.Sources {

@@ -1,6 +1,10 @@
 package server
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"sync"
 
 	"github.com/bulwarksec/bulwark/internal/vulndb"
@@ -10,7 +14,9 @@ import (
 // re-match of every image looks the same packages and advisories up
 // thousands of times. It is dropped with the database it caches.
 type cachedDB struct {
-	db      *vulndb.DB
+	db *vulndb.DB
+	// file is the database file opened, to tell when a new one replaced it.
+	file    os.FileInfo
 	mu      sync.RWMutex
 	entries map[string][]vulndb.Entry
 	advs    map[string]*vulndb.Advisory
@@ -20,8 +26,20 @@ type cachedDB struct {
 // working set of one registry's packages fits).
 const cacheMax = 50000
 
-func newCachedDB(db *vulndb.DB) *cachedDB {
-	return &cachedDB{db: db, entries: map[string][]vulndb.Entry{}, advs: map[string]*vulndb.Advisory{}}
+// openCachedDB opens the database in dir behind a new cache.
+func openCachedDB(dir string) (*cachedDB, error) {
+	info, err := os.Stat(vulndb.Path(dir))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w in %s: run `bulwark db update --db-dir %s`", vulndb.ErrNoDatabase, dir, dir)
+		}
+		return nil, err
+	}
+	db, err := vulndb.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &cachedDB{db: db, file: info, entries: map[string][]vulndb.Entry{}, advs: map[string]*vulndb.Advisory{}}, nil
 }
 
 // Lookup is vulndb.DB.Lookup, cached. Callers must not modify the result.

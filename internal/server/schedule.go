@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strconv"
 	"time"
 
@@ -135,62 +137,61 @@ func (s *Server) syncRegistry(ctx context.Context, id int64) error {
 	return s.store.SetRegistrySync(ctx, id, now, "")
 }
 
-// vulnDB returns the open vulnerability database, opening it when needed.
-func (s *Server) vulnDB() (*vulndb.DB, error) {
+// database returns the open vulnerability database with its cache,
+// opening it when needed.
+func (s *Server) database() (*cachedDB, error) {
 	s.dbMu.Lock()
 	defer s.dbMu.Unlock()
 	if s.db != nil {
 		return s.db, nil
 	}
-	db, err := vulndb.Open(s.opts.DBDir)
+	c, err := openCachedDB(s.opts.DBDir)
 	if err != nil {
 		return nil, err
 	}
-	s.db, s.dbCache, s.dbBuilt = db, newCachedDB(db), db.Meta().Built
-	return db, nil
-}
-
-// matchSource is the open database behind a cache, for matching.
-func (s *Server) matchSource() (*cachedDB, error) {
-	if _, err := s.vulnDB(); err != nil {
-		return nil, err
-	}
-	s.dbMu.Lock()
-	defer s.dbMu.Unlock()
-	return s.dbCache, nil
+	s.db = c
+	return c, nil
 }
 
 func (s *Server) closeDB() {
 	s.dbMu.Lock()
 	defer s.dbMu.Unlock()
 	if s.db != nil {
-		s.db.Close()
-		s.db, s.dbCache = nil, nil
+		s.db.db.Close()
+		s.db = nil
 	}
 }
 
 // checkDB notices a new vulnerability database (written by `bulwark db
-// update` or `db import`, here or by another process) and re-matches every
-// stored SBOM against it, once across replicas (the store remembers which
-// database the results were matched with).
+// update` or `db import`, here or by another process: each replaces the
+// file by a rename) and re-matches every stored SBOM against it, once
+// across replicas (the store remembers which database the results were
+// matched with). While the file stays the one open, it costs a stat.
 func (s *Server) checkDB(ctx context.Context) error {
-	db, err := vulndb.Open(s.opts.DBDir)
+	info, err := os.Stat(vulndb.Path(s.opts.DBDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w in %s", vulndb.ErrNoDatabase, s.opts.DBDir)
+	}
 	if err != nil {
 		return err
 	}
-	built := db.Meta().Built
 	s.dbMu.Lock()
 	old := s.db
-	if old == nil || !built.Equal(s.dbBuilt) {
-		s.db, s.dbCache, s.dbBuilt = db, newCachedDB(db), built
-	} else {
-		db.Close()
-	}
 	s.dbMu.Unlock()
-	if old != nil && old != s.db {
-		go func() { time.Sleep(time.Minute); old.Close() }() // let scans in flight finish with it
+	if old != nil && os.SameFile(old.file, info) {
+		return nil
 	}
-	stamp := built.UTC().Format(time.RFC3339Nano)
+	c, err := openCachedDB(s.opts.DBDir)
+	if err != nil {
+		return err
+	}
+	s.dbMu.Lock()
+	s.db = c
+	s.dbMu.Unlock()
+	if old != nil {
+		go func() { time.Sleep(time.Minute); old.db.Close() }() // let scans in flight finish with it
+	}
+	stamp := c.db.Meta().Built.UTC().Format(time.RFC3339Nano)
 	prev, err := s.store.Setting(ctx, "vulndb.built")
 	if err != nil || prev == stamp {
 		return err

@@ -18,7 +18,6 @@ import (
 	"github.com/bulwarksec/bulwark/internal/alert"
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/store"
-	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
 
 // Options configure a Server.
@@ -62,10 +61,8 @@ type Server struct {
 	metrics *metrics
 	wakeCh  chan struct{}
 
-	dbMu    sync.Mutex
-	db      *vulndb.DB
-	dbCache *cachedDB
-	dbBuilt time.Time
+	dbMu sync.Mutex
+	db   *cachedDB
 
 	rulesMu sync.Mutex
 	rules   []store.FindingRule
@@ -157,7 +154,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "store unavailable")
 		return
 	}
-	if _, err := s.vulnDB(); err != nil {
+	if _, err := s.database(); err != nil {
 		writeError(w, http.StatusServiceUnavailable, "no vulnerability database: "+err.Error())
 		return
 	}

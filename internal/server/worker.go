@@ -224,7 +224,7 @@ func (s *Server) rematch(ctx context.Context, job *store.Job) error {
 // and saves the result (completing the job in the same transaction). blob
 // is sb's stored form when it is already stored (a re-match).
 func (s *Server) evaluate(ctx context.Context, jobID int64, img *store.Image, sb *sbom.SBOM, blob []byte) error {
-	src, err := s.matchSource()
+	src, err := s.database()
 	if err != nil {
 		return err
 	}
