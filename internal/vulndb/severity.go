@@ -1,6 +1,7 @@
 package vulndb
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -105,64 +106,44 @@ var distroSources = map[string]bool{"debian": true, "ubuntu": true, "redhat": tr
 // source set the severity.
 func Rate(e Entry, adv, nvd *Advisory, osPackage bool) Rating {
 	var own, nvdSev []Severity
+	ownSource := ""
 	if adv != nil {
-		own = adv.Severity
+		own, ownSource = adv.Severity, sourceOf(adv.ID)
 	}
 	if nvd != nil {
 		nvdSev = nvd.Severity
 	}
-	best, bestScore := bestVector(own)
-	src := ""
-	if adv != nil {
-		src = sourceOf(adv.ID)
+	ownVec, ownScore := bestVector(own)
+	nvdVec, nvdScore := bestVector(nvdSev)
+	r := Rating{Vector: ownVec, Score: ownScore}
+	if ownVec == "" {
+		r.Vector, r.Score = nvdVec, nvdScore
 	}
-	if best == "" {
-		best, bestScore = bestVector(nvdSev)
-		src = "nvd"
-	}
-	r := Rating{Score: bestScore, Vector: best}
-	if best == "" {
-		r.Source = ""
-	}
-	if osPackage {
+	// label is the first label of the entry, then of the advisory, from a
+	// source accepted by keep.
+	label := func(keep func(source string) bool) (finding.Severity, string, bool) {
 		for _, list := range [][]Severity{e.Severity, own} {
 			for _, s := range list {
-				if s.Type == "label" && (distroSources[s.Source] || s.Source == "") {
-					if sev, ok := LabelSeverity(s.Score); ok {
-						r.Severity, r.Source = sev, s.Source
-						if r.Source == "" {
-							r.Source = sourceOf(adv.ID)
-						}
-						return r
-					}
+				if s.Type != "label" || !keep(s.Source) {
+					continue
 				}
-			}
-		}
-	}
-	if v, score := bestVector(own); v != "" {
-		r.Severity, r.Source = ScoreSeverity(score), sourceOf(adv.ID)
-		return r
-	}
-	for _, list := range [][]Severity{e.Severity, own} {
-		for _, s := range list {
-			if s.Type == "label" {
 				if sev, ok := LabelSeverity(s.Score); ok {
-					r.Severity, r.Source = sev, s.Source
-					if r.Source == "" && adv != nil {
-						r.Source = sourceOf(adv.ID)
-					}
-					return r
+					return sev, cmp.Or(s.Source, ownSource), true
 				}
 			}
 		}
+		return finding.SeverityUnknown, "", false
 	}
-	if v, score := bestVector(nvdSev); v != "" {
-		r.Severity, r.Source = ScoreSeverity(score), "nvd"
-		return r
-	}
-	r.Severity, r.Source = finding.SeverityUnknown, src
-	if best == "" {
-		r.Source = ""
+	distro := func(src string) bool { return osPackage && (src == "" || distroSources[src]) }
+	anyone := func(string) bool { return true }
+	if sev, src, ok := label(distro); ok {
+		r.Severity, r.Source = sev, src
+	} else if ownVec != "" {
+		r.Severity, r.Source = ScoreSeverity(ownScore), ownSource
+	} else if sev, src, ok := label(anyone); ok {
+		r.Severity, r.Source = sev, src
+	} else if nvdVec != "" {
+		r.Severity, r.Source = ScoreSeverity(nvdScore), "nvd"
 	}
 	return r
 }
