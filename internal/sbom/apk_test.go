@@ -13,16 +13,6 @@ import (
 	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
-// alpineDir is the shared folder of official Alpine minirootfs tarballs,
-// each with its reference package list.
-func alpineDir(t *testing.T) string {
-	dir := filepath.Join(testbed.Shared(t), "testbed", "alpine")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("Alpine minirootfs tarballs not present at %s", dir)
-	}
-	return dir
-}
-
 // tarballImage is a one-layer image made of a root file system tarball,
 // read through the same squash as any image layer.
 func tarballImage(path string) *image.Image {
@@ -33,7 +23,7 @@ func tarballImage(path string) *image.Image {
 }
 
 func TestAPKEqualsMinirootfsReference(t *testing.T) {
-	dir := alpineDir(t)
+	dir := testbed.AlpineTarballs(t)
 	for _, v := range []string{"3.10.3", "3.10.9", "3.20.3", "3.22.1"} {
 		t.Run(v, func(t *testing.T) {
 			ref, err := os.ReadFile(filepath.Join(dir, v+".apk-list.txt"))

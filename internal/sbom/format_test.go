@@ -15,7 +15,7 @@ import (
 )
 
 func alpineSBOM(t *testing.T) *SBOM {
-	dir := alpineDir(t)
+	dir := testbed.AlpineTarballs(t)
 	s, err := CatalogImage(context.Background(), tarballImage(filepath.Join(dir, "alpine-minirootfs-3.20.3-x86_64.tar.gz")),
 		Options{Squash: image.SquashOptions{TempDir: t.TempDir()}})
 	if err != nil {

@@ -19,7 +19,6 @@ import (
 // save. The SBOM is the benchmark image of test/bench/vulnvs (an Alpine
 // base with Go, Python and npm packages).
 func BenchmarkRematch(b *testing.B) {
-	sh := testbed.Shared(b)
 	home, _ := os.UserHomeDir()
 	imgPath := filepath.Join(home, ".cache", "bulwark-ci", "vulnvs-image.tar")
 	if _, err := os.Stat(imgPath); err != nil {
@@ -27,7 +26,7 @@ func BenchmarkRematch(b *testing.B) {
 	}
 	ctx := context.Background()
 	dir := b.TempDir()
-	vd := filepath.Join(sh, "vulndata")
+	vd := testbed.Vulndata(b)
 	if _, err := vulndb.ImportFiles(ctx, filepath.Join(dir, "db"), []string{filepath.Join(vd, "Go", "all.zip"), filepath.Join(vd, "PyPI", "all.zip"), filepath.Join(vd, "npm", "all.zip")}); err != nil {
 		b.Fatal(err)
 	}

@@ -229,3 +229,23 @@ func NotifyingRegistry(t testing.TB, port int, notifyURL string) string {
 	})
 	return reg
 }
+
+// Vulndata is the shared folder of real advisory records
+// (../shared/vulndata), skipping the test when it is absent.
+func Vulndata(t testing.TB) string { return sharedSub(t, "real advisory records", "vulndata") }
+
+// AlpineTarballs is the shared folder of official Alpine minirootfs
+// tarballs with their reference package lists, skipping the test when it
+// is absent.
+func AlpineTarballs(t testing.TB) string {
+	return sharedSub(t, "Alpine minirootfs tarballs", "testbed", "alpine")
+}
+
+func sharedSub(t testing.TB, what string, rel ...string) string {
+	t.Helper()
+	dir := filepath.Join(append([]string{Shared(t)}, rel...)...)
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("%s not present at %s", what, dir)
+	}
+	return dir
+}

@@ -151,7 +151,7 @@ func apkModCache() string {
 // Compare, checks the order is consistent, and checks the neighbours in
 // that order and random pairs against apk itself.
 func TestAPKCorpus(t *testing.T) {
-	corpus := apkSecdbVersions(t, osVulndata(t))
+	corpus := apkSecdbVersions(t, testbed.Vulndata(t))
 	tarballs, _ := filepath.Glob(filepath.Join(testbed.Shared(t), "testbed/alpine/alpine-minirootfs-*-x86_64.tar.gz"))
 	for _, tb := range tarballs {
 		corpus = append(corpus, apkReadRootfs(t, tb, "")...)

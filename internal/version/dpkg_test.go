@@ -279,7 +279,7 @@ func (r *dpkgVectorRun) unquote(lit string) string {
 // the order is consistent, and checks the neighbours in that order and
 // random pairs against apt and dpkg.
 func TestDpkgCorpus(t *testing.T) {
-	corpus := dpkgTrackerVersions(t, osVulndata(t))
+	corpus := dpkgTrackerVersions(t, testbed.Vulndata(t))
 	t.Run("status", func(t *testing.T) {
 		corpus = append(corpus, dpkgStatusVersions(t, filepath.Join(testbed.DebianLangsRootfs(t), "var/lib/dpkg/status"))...)
 	})

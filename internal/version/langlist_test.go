@@ -162,7 +162,7 @@ func langUpstream(t *testing.T, rel string) []byte {
 // those packages are returned.
 func langVulndata(t *testing.T, eco string, packages ...string) []string {
 	t.Helper()
-	path := filepath.Join(testbed.Shared(t), "vulndata", eco, "all.zip")
+	path := filepath.Join(testbed.Vulndata(t), eco, "all.zip")
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		t.Skipf("vulndata not present at %s: %v", path, err)

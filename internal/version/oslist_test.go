@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // Shared test helpers of the OS package schemes (dpkg, rpm, apk). Every
@@ -32,17 +30,6 @@ func osUpstreamFile(t testing.TB, rel string) string {
 		t.Skipf("upstream test vectors not present at %s: run bash test/testbed/upstream-vectors.sh", path)
 	}
 	return path
-}
-
-// osVulndata returns the shared folder of real advisory data, skipping the
-// test when it is absent.
-func osVulndata(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join(testbed.Shared(t), "vulndata")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("vulndata not present at %s", dir)
-	}
-	return dir
 }
 
 // osParseAll parses every string of a real corpus, failing on any that

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestRPMParse(t *testing.T) {
@@ -131,7 +133,7 @@ func TestRPMUpstream(t *testing.T) {
 // Compare, checks the order is consistent, and checks the neighbours in
 // that order and random pairs against rpm itself.
 func TestRPMCorpus(t *testing.T) {
-	corpus := rpmAlmaFixed(t, filepath.Join(osVulndata(t), "AlmaLinux/all.zip"))
+	corpus := rpmAlmaFixed(t, filepath.Join(testbed.Vulndata(t), "AlmaLinux/all.zip"))
 	vs := osParseAll(t, RPM{}, corpus)
 	if len(vs) < 9000 {
 		t.Fatalf("only %d distinct fixed versions in AlmaLinux/all.zip", len(vs))

@@ -24,7 +24,7 @@ import (
 func secdbTestFiles(t testing.TB) []string {
 	t.Helper()
 	feedFile(t, "alpine/v3.11/main.yaml") // skips when the data is absent
-	dirs, err := filepath.Glob(filepath.Join(vulndata(t), "alpine", "v3.*"))
+	dirs, err := filepath.Glob(filepath.Join(testbed.Vulndata(t), "alpine", "v3.*"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package vulndb
 
 import (
 	"context"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 	"path/filepath"
 	"testing"
 )
@@ -10,7 +11,7 @@ import (
 // hits in large and small entry lists, and misses (most packages of an
 // image have no advisory).
 func BenchmarkLookup(b *testing.B) {
-	vd := vulndata(b)
+	vd := testbed.Vulndata(b)
 	dir := b.TempDir()
 	var paths []string
 	for _, s := range []string{"Go", "crates.io", "PyPI", "AlmaLinux", "Bitnami"} {
@@ -42,7 +43,7 @@ func BenchmarkLookup(b *testing.B) {
 
 // BenchmarkImportAll imports every set of vulndata into a new database.
 func BenchmarkImportAll(b *testing.B) {
-	vd := vulndata(b)
+	vd := testbed.Vulndata(b)
 	var paths []string
 	for _, s := range []string{"Go", "crates.io", "PyPI", "AlmaLinux", "Bitnami"} {
 		paths = append(paths, filepath.Join(vd, s, "all.zip"))

@@ -19,7 +19,7 @@ import (
 // copied into the repository); tests skip when it is absent.
 func feedFile(t testing.TB, rel string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(vulndata(t), rel))
+	b, err := os.ReadFile(filepath.Join(testbed.Vulndata(t), rel))
 	if err != nil {
 		t.Skipf("real feed data not present (%v): it is the project's shared/vulndata folder, laid beside the repository", err)
 	}

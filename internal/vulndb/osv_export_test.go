@@ -3,6 +3,7 @@ package vulndb
 import (
 	"bytes"
 	"context"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +14,7 @@ import (
 // export and imports it back: every (ID, package, fixed version) of the
 // secdb comes back from the export.
 func TestOSVExportRoundTrip(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	var advs []Advisory
 	for _, repo := range []string{"main", "community"} {
 		f, err := os.Open(filepath.Join(vd, "alpine", "v3.10", repo+".json"))

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/bulwarksec/bulwark/internal/finding"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // TestCVSSAgainstNVD: the base scores computed from the NVD record's
 // vectors equal the scores NVD published beside them.
 func TestCVSSAgainstNVD(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	b := mustRead(t, filepath.Join(vd, "nvd", "CVE-2021-44906.json"))
 	for vec, want := range map[string]float64{
 		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H": 9.8,
@@ -32,7 +33,7 @@ func TestCVSSAgainstNVD(t *testing.T) {
 // from its CVSS vector; grading the score computed from that vector must
 // give the same label, for v3.x and v4.0 vectors.
 func TestCVSSAgainstBitnami(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	agree, disagree := map[string]int{}, map[string]int{}
 	for _, a := range readZipOSV(t, filepath.Join(vd, "Bitnami", "all.zip")) {
 		var label string

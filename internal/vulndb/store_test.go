@@ -3,7 +3,6 @@ package vulndb
 import (
 	"archive/zip"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -11,16 +10,6 @@ import (
 
 	"github.com/bulwarksec/bulwark/internal/testbed"
 )
-
-// vulndata is the shared folder of real advisory data; tests skip without it.
-func vulndata(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join(testbed.Shared(t), "vulndata")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("vulndata not present at %s", dir)
-	}
-	return dir
-}
 
 // readZipOSV parses every record of an OSV export zip.
 func readZipOSV(t testing.TB, path string) []Advisory {
@@ -51,7 +40,7 @@ func readZipOSV(t testing.TB, path string) []Advisory {
 }
 
 func TestWriterLookupRealOSV(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	advs := readZipOSV(t, filepath.Join(vd, "Go", "all.zip"))
 	if len(advs) != 4291 {
 		t.Fatalf("Go/all.zip: %d records, the vulndata README says 4,291", len(advs))

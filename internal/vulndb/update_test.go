@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/base64"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -52,7 +53,7 @@ func (s *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestUpdateFromLocalMirror(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	srv := &feedServer{root: vd}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
@@ -118,7 +119,7 @@ func TestUpdateFromLocalMirror(t *testing.T) {
 // TestImportEveryVulndataSet imports all of ../shared/vulndata and checks
 // the counts against the README's.
 func TestImportEveryVulndataSet(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	dir := t.TempDir()
 	sets := map[string]int{"Go": 4291, "crates.io": 1206, "PyPI": 2661, "AlmaLinux": 5637, "Bitnami": 7444}
 	var paths []string

@@ -66,7 +66,7 @@ func runBulwark(t *testing.T, args ...string) (string, string, int) {
 // TestImageCommand runs `bulwark db import` and `bulwark image` as a user
 // would: formats, CI flags, ignore files and VEX, and clear errors.
 func TestImageCommand(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	testbed.Heavy(t)
 	db := t.TempDir()
 	if _, stderr, code := runBulwark(t, "db", "import", "--db-dir", db, filepath.Join(vd, "PyPI", "all.zip"), filepath.Join(vd, "Go", "all.zip")); code != 0 {

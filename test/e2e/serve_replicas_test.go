@@ -51,7 +51,7 @@ func metric(t *testing.T, s *bulwarkServer, name string) float64 {
 // stored SBOMs, are drained by both replicas together, each job run once.
 // BULWARK_BENCH_REMATCH=10000 scales the re-match up for the benchmark.
 func TestReplicasShareOneQueue(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	dsn := testbed.Postgres(t)
 	n := 300
 	if v, err := strconv.Atoi(os.Getenv("BULWARK_BENCH_REMATCH")); err == nil && v > 0 {

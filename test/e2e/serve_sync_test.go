@@ -18,7 +18,7 @@ import (
 // import). A manifest deleted from the registry leaves the results at the
 // next sync.
 func TestServeSyncAndDelete(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	testbed.Heavy(t)
 	host := testbed.DockerHost(t)
 	root := testbed.DebianRootfs(t)

@@ -173,7 +173,7 @@ func writeAppArchive(t *testing.T, path string) {
 // appV1Image builds the app image; tag makes its digest differ.
 func appV1Image(t *testing.T, tag string) v1.Image {
 	t.Helper()
-	base, err := tarball.LayerFromFile(filepath.Join(alpineDir(t), "alpine-minirootfs-3.10.3-x86_64.tar.gz"))
+	base, err := tarball.LayerFromFile(filepath.Join(testbed.AlpineTarballs(t), "alpine-minirootfs-3.10.3-x86_64.tar.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ type imageList struct {
 // go-containerregistry, as crane does, and with docker push), and see them
 // scanned in the API and the dashboard.
 func TestServePushToDashboard(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	testbed.Heavy(t)
 	data := t.TempDir()
 	// Vulnerability data for the server: Go and PyPI records, Alpine's secdb.
@@ -383,7 +383,7 @@ func TestServePushToDashboard(t *testing.T) {
 // gets scanned, and no result is half-written (each image's stored
 // findings agree with its counts).
 func TestServeKillResume(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	testbed.Heavy(t)
 	data := t.TempDir()
 	if _, stderr, code := runBulwark(t, "db", "import", "-q", "--db-dir", filepath.Join(data, "db"),
@@ -456,7 +456,7 @@ func TestServeKillResume(t *testing.T) {
 // `bulwark db import` into the server's database directory), every stored
 // SBOM is matched again, without pulling the image again.
 func TestServeRematchOnDataUpdate(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	testbed.Heavy(t)
 	data := t.TempDir()
 	dbDir := filepath.Join(data, "db")

@@ -23,16 +23,6 @@ import (
 	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
 
-// vulndata is the shared folder of real advisory data; tests skip without it.
-func vulndata(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(testbed.Shared(t), "vulndata")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("vulndata not present at %s", dir)
-	}
-	return dir
-}
-
 // importDB builds a database from paths in a temporary directory.
 func importDB(t *testing.T, paths ...string) *vulndb.DB {
 	t.Helper()
@@ -65,8 +55,8 @@ func triples(vs []match.Vulnerability, id func(match.Vulnerability) string) []st
 // reported with exactly that fix, and nothing else. The reference reads
 // the secdb JSON on its own and orders versions with the apk scheme.
 func TestAlpineSecdbVerdicts(t *testing.T) {
-	vd := vulndata(t)
-	alp := alpineDir(t)
+	vd := testbed.Vulndata(t)
+	alp := testbed.AlpineTarballs(t)
 	db := importDB(t, filepath.Join(vd, "alpine", "v3.10", "main.yaml"), filepath.Join(vd, "alpine", "v3.10", "community.yaml"))
 	secfixes := readSecdb(t, filepath.Join(vd, "alpine", "v3.10", "main.json"), filepath.Join(vd, "alpine", "v3.10", "community.json"))
 	for _, rel := range []string{"3.10.3", "3.10.9"} {
@@ -107,7 +97,7 @@ func TestAlpineSecdbVerdicts(t *testing.T) {
 // fixes, each with its own fixed version. (The minirootfs above already
 // carry the newest fixes of this old secdb snapshot, so they find none.)
 func TestAlpineSecdbEarlierFixes(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	rels, _ := filepath.Glob(filepath.Join(vd, "alpine", "v3.*"))
 	if len(rels) == 0 {
 		t.Skip("no Alpine secdb in vulndata")
@@ -265,7 +255,7 @@ func apkLess(t *testing.T, a, b string) bool {
 // shipped) must be reported by exactly the later advisories, each with its
 // own fixed version.
 func TestDebianTrackerVerdicts(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	if _, err := exec.LookPath("dpkg"); err != nil {
 		t.Skip("dpkg not installed")
 	}
@@ -404,16 +394,6 @@ func diffLists(got, want []string) string {
 		}
 	}
 	return b.String()
-}
-
-// alpineDir is the shared folder of official Alpine minirootfs tarballs.
-func alpineDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(testbed.Shared(t), "testbed", "alpine")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("Alpine minirootfs tarballs not present at %s", dir)
-	}
-	return dir
 }
 
 // tarballImage is a one-layer image made of a root file system tarball.

@@ -197,7 +197,7 @@ func peer(t *testing.T, name string) string {
 // TestGoAgainstGovulncheck compares Bulwark's findings on a Go binary with
 // govulncheck's, in binary mode at module level, on the same Go records.
 func TestGoAgainstGovulncheck(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	gv := peer(t, "govulncheck")
 	bin := goVulnBinary(t)
 	zipPath := filepath.Join(vd, "Go", "all.zip")

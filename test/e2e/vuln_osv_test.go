@@ -101,7 +101,7 @@ func bulwarkFindings(t *testing.T, dir string, db match.Source, opts match.Optio
 // on the same OSV records, on lockfiles of three ecosystems and on the
 // installed npm tree and Python packages of the test bed.
 func TestLockfilesAgainstOSVScanner(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	osv := peer(t, "osv-scanner")
 	ecos := []string{"PyPI", "crates.io", "npm", "Go"}
 	odb := osvScannerDB(t, vd, ecos...)
@@ -240,7 +240,7 @@ const npmLock = `{
 // belong to Debian packages and are, by default, matched through Debian's
 // advisories only: with MatchOwned they are matched as PyPI packages too.
 func TestSitePackagesAgainstOSVScanner(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	osv := peer(t, "osv-scanner")
 	root := testbed.DebianLangsRootfs(t)
 	site := filepath.Join(root, "usr", "lib", "python3", "dist-packages")
@@ -289,7 +289,7 @@ func TestSitePackagesAgainstOSVScanner(t *testing.T) {
 // OSV records for both. osv-scanner reads no lockfiles inside images, so
 // PyPI is left out of the comparison.
 func TestImageAgainstOSVScanner(t *testing.T) {
-	vd := vulndata(t)
+	vd := testbed.Vulndata(t)
 	osv := peer(t, "osv-scanner")
 	dir := t.TempDir()
 	alpineZip := filepath.Join(dir, "alpine.zip")
