@@ -81,3 +81,14 @@ func TestEachManifestKeepsGoing(t *testing.T) {
 		t.Errorf("cancelled: error = %v, want context.Canceled", err)
 	}
 }
+
+// checkMatch asks c's Match about regular files at each path and wants
+// the given answer.
+func checkMatch(t *testing.T, c Cataloger, paths map[string]bool) {
+	t.Helper()
+	for name, want := range paths {
+		if got := c.Match(name, 0o644); got != want {
+			t.Errorf("Match(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

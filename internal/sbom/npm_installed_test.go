@@ -39,12 +39,7 @@ func TestNPMInstalledMatch(t *testing.T) {
 		"usr/share/doc/nodejs/x/package.json":                        false,
 		"usr/lib/a/b/nodejs/x/package.json":                          false,
 	}
-	c := newNPMInstalledCataloger()
-	for name, want := range tests {
-		if got := c.Match(name, 0o644); got != want {
-			t.Errorf("Match(%q) = %v, want %v", name, got, want)
-		}
-	}
+	checkMatch(t, newNPMInstalledCataloger(), tests)
 }
 
 // TestNPMInstalledFixture reads the package.json files npm installed for

@@ -37,11 +37,7 @@ func TestNPMLockMatch(t *testing.T) {
 		"app/node_modules_old/app/package-lock.json": true,
 	}
 	c := newNPMLockCataloger()
-	for name, want := range tests {
-		if got := c.Match(name, 0o644); got != want {
-			t.Errorf("Match(%q) = %v, want %v", name, got, want)
-		}
-	}
+	checkMatch(t, c, tests)
 	if c.Match("app/package-lock.json", os.ModeDir) {
 		t.Error("Match chose a directory")
 	}

@@ -16,12 +16,7 @@ func TestPNPMLockMatch(t *testing.T) {
 		"app/pnpm-lock.yml":                 false,
 		"app/pnpm-workspace.yaml":           false,
 	}
-	c := newPNPMLockCataloger()
-	for name, want := range tests {
-		if got := c.Match(name, 0o644); got != want {
-			t.Errorf("Match(%q) = %v, want %v", name, got, want)
-		}
-	}
+	checkMatch(t, newPNPMLockCataloger(), tests)
 }
 
 // TestPNPMLockRealFiles reads the lockfiles pnpm 7 (lockfile 5.4), 8 (6.0)

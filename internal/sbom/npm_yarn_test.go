@@ -16,12 +16,7 @@ func TestYarnLockMatch(t *testing.T) {
 		"app/.yarn/cache/yarn.lock.json": false,
 		"app/my-yarn.lock":               false,
 	}
-	c := newYarnLockCataloger()
-	for name, want := range tests {
-		if got := c.Match(name, 0o644); got != want {
-			t.Errorf("Match(%q) = %v, want %v", name, got, want)
-		}
-	}
+	checkMatch(t, newYarnLockCataloger(), tests)
 }
 
 // TestYarnLockRealFiles reads the lockfiles Yarn 1.22 and Yarn 4 wrote for

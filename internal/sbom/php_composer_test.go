@@ -26,12 +26,7 @@ func TestComposerMatch(t *testing.T) {
 		"var/www/app/composer/installed.json":          false,
 		"var/www/app/myvendor/composer/installed.json": false,
 	}
-	c := newComposerCataloger()
-	for name, want := range tests {
-		if got := c.Match(name, 0o644); got != want {
-			t.Errorf("Match(%q) = %v, want %v", name, got, want)
-		}
-	}
+	checkMatch(t, newComposerCataloger(), tests)
 }
 
 // TestComposerRealFiles reads the composer.lock and installed.json that

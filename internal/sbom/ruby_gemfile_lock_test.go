@@ -18,12 +18,7 @@ func TestGemfileLockMatch(t *testing.T) {
 		"srv/app/MyGemfile.lock":       false,
 		"srv/app/Gemfile.lock.example": false,
 	}
-	c := newGemfileLockCataloger()
-	for name, want := range tests {
-		if got := c.Match(name, 0o644); got != want {
-			t.Errorf("Match(%q) = %v, want %v", name, got, want)
-		}
-	}
+	checkMatch(t, newGemfileLockCataloger(), tests)
 }
 
 // gemfileLockFixtures are the Gemfile.lock files under testdata/ruby and

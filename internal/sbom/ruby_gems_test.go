@@ -24,12 +24,7 @@ func TestGemspecMatch(t *testing.T) {
 		"usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec.bak": false,
 		"usr/lib/ruby/gems/3.1.0/myspecifications/rake-13.0.6.gemspec":   false,
 	}
-	c := newGemspecCataloger()
-	for name, want := range tests {
-		if got := c.Match(name, 0o644); got != want {
-			t.Errorf("Match(%q) = %v, want %v", name, got, want)
-		}
-	}
+	checkMatch(t, newGemspecCataloger(), tests)
 }
 
 // TestGemspecRealFiles reads specifications that Debian's Ruby 3.1 and
