@@ -257,10 +257,22 @@ type registryJSON struct {
 }
 
 // toRegistry never carries the secret.
-func (s *Server) toRegistry(r *http.Request, reg *store.Registry) (registryJSON, error) {
-	_, n, err := s.store.ListImages(r.Context(), store.ImageFilter{RegistryID: reg.ID, Limit: 1})
+func toRegistry(reg *store.Registry, images int) registryJSON {
 	return registryJSON{ID: reg.ID, Name: reg.Name, URL: reg.URL, Host: reg.Host, Username: reg.Username,
-		Insecure: reg.Insecure, CreatedAt: optTime(reg.CreatedAt), SyncedAt: optTime(reg.SyncedAt), SyncError: reg.SyncError, Images: n}, err
+		Insecure: reg.Insecure, CreatedAt: optTime(reg.CreatedAt), SyncedAt: optTime(reg.SyncedAt), SyncError: reg.SyncError, Images: images}
+}
+
+// imagesPerRegistry counts the images (not deleted) of each registry.
+func (s *Server) imagesPerRegistry(r *http.Request) (map[int64]int, error) {
+	repos, err := s.store.Repositories(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	n := map[int64]int{}
+	for _, rp := range repos {
+		n[rp.RegistryID] += rp.Images
+	}
+	return n, nil
 }
 
 func (s *Server) handleRegistries(w http.ResponseWriter, r *http.Request) {
@@ -269,14 +281,14 @@ func (s *Server) handleRegistries(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
+	counts, err := s.imagesPerRegistry(r)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
 	items := make([]registryJSON, 0, len(regs))
 	for i := range regs {
-		rj, err := s.toRegistry(r, &regs[i])
-		if err != nil {
-			s.internalError(w, r, err)
-			return
-		}
-		items = append(items, rj)
+		items = append(items, toRegistry(&regs[i], counts[regs[i].ID]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items,
 		"notificationURL": strings.TrimSuffix(s.opts.BaseURL, "/") + "/api/v1/events/distribution"})
@@ -323,12 +335,7 @@ func (s *Server) handleCreateRegistry(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wake()
 	s.log.Info("registry connected", "name", reg.Name, "host", reg.Host)
-	rj, err := s.toRegistry(r, reg)
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, rj)
+	writeJSON(w, http.StatusCreated, toRegistry(reg, 0))
 }
 
 func (s *Server) handleDeleteRegistry(w http.ResponseWriter, r *http.Request) {

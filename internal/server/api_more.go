@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -89,6 +90,11 @@ func (s *Server) handleInventory(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
+	repos, err := s.store.Repositories(ctx)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
 	type regJSON struct {
 		ID           int64  `json:"id"`
 		Name         string `json:"name"`
@@ -104,51 +110,27 @@ func (s *Server) handleInventory(w http.ResponseWriter, r *http.Request) {
 		LastSeen   *time.Time `json:"lastSeen"`
 	}
 	regOut := make([]regJSON, 0, len(regs))
-	repos := map[string]*repoJSON{}
-	var order []string
-	total := 0
+	byID := map[int64]int{}
 	for _, reg := range regs {
-		rj := regJSON{ID: reg.ID, Name: reg.Name, Host: reg.Host}
-		seen := map[string]bool{}
-		for off := 0; ; off += 500 {
-			imgs, _, err := s.store.ListImages(ctx, store.ImageFilter{RegistryID: reg.ID, Limit: 500, Offset: off})
-			if err != nil {
-				s.internalError(w, r, err)
-				return
-			}
-			for _, img := range imgs {
-				rj.Images++
-				total++
-				k := reg.Host + "/" + img.Repository
-				if !seen[img.Repository] {
-					seen[img.Repository] = true
-					rj.Repositories++
-				}
-				rp := repos[k]
-				if rp == nil {
-					rp = &repoJSON{Registry: reg.Host, Repository: img.Repository}
-					repos[k] = rp
-					order = append(order, k)
-				}
-				rp.Images++
-				if img.Scanned && !img.Healthy {
-					rp.Unhealthy++
-				}
-				if lt := optTime(img.LastSeen); lt != nil && (rp.LastSeen == nil || lt.After(*rp.LastSeen)) {
-					rp.LastSeen = lt
-				}
-			}
-			if len(imgs) < 500 {
-				break
-			}
+		byID[reg.ID] = len(regOut)
+		regOut = append(regOut, regJSON{ID: reg.ID, Name: reg.Name, Host: reg.Host})
+	}
+	repoOut := make([]repoJSON, 0, len(repos))
+	total := 0
+	for _, rp := range repos {
+		i, ok := byID[rp.RegistryID]
+		if !ok {
+			continue
 		}
-		regOut = append(regOut, rj)
+		regOut[i].Repositories++
+		regOut[i].Images += rp.Images
+		total += rp.Images
+		repoOut = append(repoOut, repoJSON{Registry: regOut[i].Host, Repository: rp.Repository, Images: rp.Images,
+			Unhealthy: rp.Unhealthy, LastSeen: optTime(rp.LastSeen)})
 	}
-	slices.Sort(order)
-	repoOut := make([]repoJSON, 0, len(order))
-	for _, k := range order {
-		repoOut = append(repoOut, *repos[k])
-	}
+	slices.SortFunc(repoOut, func(a, b repoJSON) int {
+		return cmp.Or(strings.Compare(a.Registry, b.Registry), strings.Compare(a.Repository, b.Repository))
+	})
 	writeJSON(w, http.StatusOK, map[string]any{
 		"counts": map[string]int{"registries": len(regs), "repositories": len(repoOut), "images": total,
 			"clusters": 0, "nodes": 0, "workloads": 0, "hosts": 0},

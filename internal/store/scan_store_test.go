@@ -197,6 +197,13 @@ func testTotals(t *testing.T, open func(t *testing.T) *Store) {
 	must(t, err)
 	deepEqual(t, "Totals", got, Totals{Images: 4, Healthy: 1, Unhealthy: 2, Unscanned: 1,
 		Counts: Counts{Critical: 1, High: 12, Medium: 3, Low: 4, Informational: 5, Unknown: 6}, Fixable: 10})
+	mkImage(t, s, reg.ID, "base", "sha256:base", "", t0.Add(time.Hour))
+	repos, err := s.Repositories(ctx)
+	must(t, err)
+	deepEqual(t, "Repositories", repos, []RepositorySummary{
+		{RegistryID: reg.ID, Repository: "app", Images: 4, Unhealthy: 2, LastSeen: t0},
+		{RegistryID: reg.ID, Repository: "base", Images: 1, LastSeen: t0.Add(time.Hour)},
+	})
 }
 
 func testHistory(t *testing.T, open func(t *testing.T) *Store) {

@@ -81,3 +81,38 @@ func (s *Store) History(ctx context.Context, since time.Time) ([]DayCounts, erro
 	}
 	return out, nil
 }
+
+// RepositorySummary counts one repository's images (not deleted).
+type RepositorySummary struct {
+	RegistryID int64
+	Repository string
+	Images     int
+	Unhealthy  int
+	LastSeen   time.Time
+}
+
+// Repositories summarises every repository with images, by registry and
+// name, in one grouped query.
+func (s *Store) Repositories(ctx context.Context) ([]RepositorySummary, error) {
+	rows, err := s.reader().query(ctx, `SELECT registry_id, repository, COUNT(*),
+		COALESCE(SUM(CASE WHEN health = 'unhealthy' THEN 1 ELSE 0 END), 0), MAX(last_seen)
+		FROM images WHERE deleted = FALSE GROUP BY registry_id, repository ORDER BY registry_id, repository`)
+	if err != nil {
+		return nil, fmt.Errorf("repositories: %w", err)
+	}
+	defer rows.Close()
+	var out []RepositorySummary
+	for rows.Next() {
+		var r RepositorySummary
+		var last int64
+		if err := rows.Scan(&r.RegistryID, &r.Repository, &r.Images, &r.Unhealthy, &last); err != nil {
+			return nil, fmt.Errorf("repositories: %w", err)
+		}
+		r.LastSeen = fromDB(last)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("repositories: %w", err)
+	}
+	return out, nil
+}
