@@ -144,8 +144,8 @@ func (s *Server) runJob(ctx context.Context, job *store.Job) error {
 		}
 		return err
 	}
-	s.store.Fail(ctx, job.ID, "unknown job kind "+job.Kind, time.Now(), 0)
-	return nil
+	// A kind this version does not know (a newer replica's?): dead at once.
+	return s.store.Fail(ctx, job.ID, "unknown job kind "+job.Kind, time.Now(), 1)
 }
 
 // imageOptions are how a connected registry's images are opened.

@@ -159,8 +159,7 @@ func feedCachePath(cache, name string) string {
 		}
 		return '_'
 	}, name)
-	ext := ".zip"
-	return filepath.Join(cache, safe+ext)
+	return filepath.Join(cache, safe+".zip")
 }
 
 // fetchFeed downloads f into the cache unless the cached copy is current.
