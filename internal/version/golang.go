@@ -63,30 +63,38 @@ func (v *goVersion) Compare(o Version) int {
 // does after its "v".
 func (v *goVersion) parseModule(s string) string {
 	c := &v.core
-	c.minor, c.patch = "0", "0"
-	var ok bool
-	if c.major, s, ok = goCutInt(s); !ok {
-		return "want [v]MAJOR[.MINOR[.PATCH]] without leading zeros"
-	}
-	if s == "" {
-		return ""
-	}
-	if s[0] != '.' {
-		return "want \".MINOR\" after the major version"
-	}
-	if c.minor, s, ok = goCutInt(s[1:]); !ok {
-		return "bad minor version"
-	}
-	if s == "" {
-		return ""
+	s, msg := c.cutMajorMinor(s, "want [v]MAJOR[.MINOR[.PATCH]] without leading zeros")
+	if msg != "" || s == "" {
+		return msg
 	}
 	if s[0] != '.' {
 		return "want \".PATCH\" after the minor version"
 	}
+	var ok bool
 	if c.patch, s, ok = goCutInt(s[1:]); !ok {
 		return "bad patch version"
 	}
 	return c.parseTail(s)
+}
+
+// cutMajorMinor reads MAJOR[.MINOR] off the front of s into c (what is
+// missing is 0) and returns the rest, or why s is not a version.
+func (c *semverCore) cutMajorMinor(s, wantMajor string) (rest, msg string) {
+	c.minor, c.patch = "0", "0"
+	var ok bool
+	if c.major, s, ok = goCutInt(s); !ok {
+		return "", wantMajor
+	}
+	if s == "" {
+		return "", ""
+	}
+	if s[0] != '.' {
+		return "", "want \".MINOR\" after the major version"
+	}
+	if c.minor, s, ok = goCutInt(s[1:]); !ok {
+		return "", "bad minor version"
+	}
+	return s, ""
 }
 
 // parseToolchain reads what follows "go" in a toolchain version:
@@ -95,24 +103,12 @@ func (v *goVersion) parseToolchain(s string) string {
 	s, _, _ = strings.Cut(s, " ")
 	s, _, _ = strings.Cut(s, "-")
 	c := &v.core
-	c.minor, c.patch = "0", "0"
-	var ok bool
-	if c.major, s, ok = goCutInt(s); !ok {
-		return "want goMAJOR[.MINOR[.PATCH]]"
-	}
-	if s == "" {
-		return ""
-	}
-	if s[0] != '.' {
-		return "want \".MINOR\" after the major version"
-	}
-	if c.minor, s, ok = goCutInt(s[1:]); !ok {
-		return "bad minor version"
-	}
-	if s == "" {
-		return ""
+	s, msg := c.cutMajorMinor(s, "want goMAJOR[.MINOR[.PATCH]]")
+	if msg != "" || s == "" {
+		return msg
 	}
 	if s[0] == '.' {
+		var ok bool
 		if c.patch, s, ok = goCutInt(s[1:]); !ok || s != "" {
 			return "bad patch version"
 		}
