@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -195,18 +196,6 @@ func (s *Server) handleCreateExemption(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, exemptionJSON{e.ID, e.Rule, e.Resource, e.Reason, optTime(e.Expires), optTime(e.CreatedAt), e.CreatedBy})
 }
 
-func (s *Server) handleDeleteExemption(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
-	if !ok {
-		return
-	}
-	if err := s.store.DeleteExemption(r.Context(), id); err != nil {
-		s.storeError(w, r, err, "exemption")
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
 type findingRuleJSON struct {
 	ID          int64      `json:"id"`
 	VulnID      string     `json:"vulnId"`
@@ -261,22 +250,6 @@ func (s *Server) handleCreateFindingRule(w http.ResponseWriter, r *http.Request)
 	writeJSON(w, http.StatusCreated, findingRuleJSON{fr.ID, fr.VulnID, fr.MaxSeverity, fr.Reason, optTime(fr.CreatedAt)})
 }
 
-func (s *Server) handleDeleteFindingRule(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
-	if !ok {
-		return
-	}
-	if err := s.store.DeleteFindingRule(r.Context(), id); err != nil {
-		s.storeError(w, r, err, "finding rule")
-		return
-	}
-	if _, err := s.enqueueRematchAll(r.Context()); err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
 type tokenJSON struct {
 	ID        int64      `json:"id"`
 	Name      string     `json:"name"`
@@ -328,14 +301,28 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, tokenJSON{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: optTime(t.CreatedAt), Token: secret})
 }
 
-func (s *Server) handleDeleteToken(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
-	if !ok {
-		return
+// deleteByID answers DELETE .../{id}: del removes the resource (what, in
+// messages), then 204.
+func (s *Server) deleteByID(what string, del func(ctx context.Context, id int64) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathID(w, r)
+		if !ok {
+			return
+		}
+		if err := del(r.Context(), id); err != nil {
+			s.storeError(w, r, err, what)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	}
-	if err := s.store.DeleteToken(r.Context(), id); err != nil {
-		s.storeError(w, r, err, "token")
-		return
+}
+
+// deleteFindingRule removes a rule and re-evaluates every stored result
+// without it.
+func (s *Server) deleteFindingRule(ctx context.Context, id int64) error {
+	if err := s.store.DeleteFindingRule(ctx, id); err != nil {
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	_, err := s.enqueueRematchAll(ctx)
+	return err
 }
