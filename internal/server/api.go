@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -225,24 +226,6 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) handleImageScan(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
-	if !ok {
-		return
-	}
-	if _, err := s.store.Image(r.Context(), id); err != nil {
-		s.storeError(w, r, err, "image")
-		return
-	}
-	job, err := s.store.Enqueue(r.Context(), store.Job{Kind: jobScan, ImageID: id})
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	s.wake()
-	writeJSON(w, http.StatusAccepted, map[string]int64{"job": job})
-}
-
 type registryJSON struct {
 	ID        int64      `json:"id"`
 	Name      string     `json:"name"`
@@ -329,47 +312,13 @@ func (s *Server) handleCreateRegistry(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err, "registry "+name)
 		return
 	}
-	if _, err := s.store.Enqueue(r.Context(), store.Job{Kind: jobSync, Ref: strconv.FormatInt(reg.ID, 10)}); err != nil {
+	if _, err := s.store.Enqueue(r.Context(), syncJob(reg.ID)); err != nil {
 		s.internalError(w, r, err)
 		return
 	}
 	s.wake()
 	s.log.Info("registry connected", "name", reg.Name, "host", reg.Host)
 	writeJSON(w, http.StatusCreated, toRegistry(reg, 0))
-}
-
-func (s *Server) handleDeleteRegistry(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
-	if !ok {
-		return
-	}
-	if _, err := s.store.Registry(r.Context(), id); err != nil {
-		s.storeError(w, r, err, "registry")
-		return
-	}
-	if err := s.store.DeleteRegistry(r.Context(), id); err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) handleSyncRegistry(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
-	if !ok {
-		return
-	}
-	if _, err := s.store.Registry(r.Context(), id); err != nil {
-		s.storeError(w, r, err, "registry")
-		return
-	}
-	job, err := s.store.Enqueue(r.Context(), store.Job{Kind: jobSync, Ref: strconv.FormatInt(id, 10)})
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	s.wake()
-	writeJSON(w, http.StatusAccepted, map[string]int64{"job": job})
 }
 
 func (s *Server) handleRecommendations(w http.ResponseWriter, r *http.Request) {
@@ -517,3 +466,47 @@ func (s *Server) handleAlertAction(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, toAlert(a))
 }
+
+// queueFor answers POST .../{id}/<action>: the resource must exist (exists
+// says so, what names it in messages); job is queued for it, 202.
+func (s *Server) queueFor(what string, exists func(ctx context.Context, id int64) error, job func(id int64) store.Job) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathID(w, r)
+		if !ok {
+			return
+		}
+		if err := exists(r.Context(), id); err != nil {
+			s.storeError(w, r, err, what)
+			return
+		}
+		jobID, err := s.store.Enqueue(r.Context(), job(id))
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		s.wake()
+		writeJSON(w, http.StatusAccepted, map[string]int64{"job": jobID})
+	}
+}
+
+func (s *Server) imageExists(ctx context.Context, id int64) error {
+	_, err := s.store.Image(ctx, id)
+	return err
+}
+
+func (s *Server) registryExists(ctx context.Context, id int64) error {
+	_, err := s.store.Registry(ctx, id)
+	return err
+}
+
+// deleteRegistry forgets a registry and its images, scans and jobs.
+func (s *Server) deleteRegistry(ctx context.Context, id int64) error {
+	if err := s.registryExists(ctx, id); err != nil {
+		return err
+	}
+	return s.store.DeleteRegistry(ctx, id)
+}
+
+func scanJob(id int64) store.Job { return store.Job{Kind: jobScan, ImageID: id} }
+
+func syncJob(id int64) store.Job { return store.Job{Kind: jobSync, Ref: strconv.FormatInt(id, 10)} }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/bulwarksec/bulwark/internal/image"
@@ -89,7 +88,7 @@ func (s *Server) enqueueSyncs(ctx context.Context) error {
 		return err
 	}
 	for _, r := range regs {
-		if _, err := s.store.Enqueue(ctx, store.Job{Kind: jobSync, Ref: strconv.FormatInt(r.ID, 10)}); err != nil {
+		if _, err := s.store.Enqueue(ctx, syncJob(r.ID)); err != nil {
 			return err
 		}
 	}
