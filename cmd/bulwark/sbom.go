@@ -38,7 +38,8 @@ func (f *imageFlags) options() (sbom.TargetOptions, error) {
 	if err != nil {
 		return sbom.TargetOptions{}, usageError{err}
 	}
-	opts := sbom.TargetOptions{Image: image.Options{Platform: p, InsecureRegistries: f.insecure, CacheDir: f.cacheDir}}
+	opts := sbom.TargetOptions{Image: image.Options{Platform: p, InsecureRegistries: f.insecure, CacheDir: f.cacheDir,
+		DockerConfig: true}}
 	if bar := progress.ForStderr(f.quiet); bar != nil {
 		opts.Progress = bar
 	}

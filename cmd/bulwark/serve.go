@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +34,7 @@ type serveFlags struct {
 	unhealthyUnfixed                 bool
 	tokenFile                        string
 	tick                             time.Duration
+	registryAllow                    []string
 }
 
 func newServeCommand() *cobra.Command {
@@ -67,6 +70,7 @@ first admin token. --database postgres://... shares state between replicas.`,
 	fl.BoolVar(&f.unhealthyUnfixed, "unhealthy-unfixed", false, "count findings without a fix toward health too")
 	fl.StringVar(&f.tokenFile, "initial-token-file", "", "also write the first admin token to this file (mode 0600)")
 	fl.DurationVar(&f.tick, "check-interval", 30*time.Second, "how often to look for new vulnerability data and run schedules")
+	fl.StringSliceVar(&f.registryAllow, "registry-allow", nil, "private address ranges (CIDR,...) registries may be in; link-local and metadata addresses never are, loopback only while listening on loopback")
 	return cmd
 }
 
@@ -93,8 +97,12 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageError{fmt.Errorf("--tls-cert and --tls-key go together")}
 	}
-	if err := os.MkdirAll(f.dataDir, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
+	allow, err := parsePrefixes(f.registryAllow)
+	if err != nil {
+		return usageError{fmt.Errorf("--registry-allow: %w", err)}
+	}
+	if err := store.PrivateDir(f.dataDir); err != nil {
+		return err
 	}
 	dsn := f.database
 	if dsn == "" {
@@ -128,7 +136,7 @@ func runServe(ctx context.Context, f *serveFlags) error {
 		scheme = "https"
 		if f.tlsCert == "" {
 			var fp string
-			f.tlsCert, f.tlsKey, fp, err = server.SelfSignedCert(f.dataDir, []string{host})
+			f.tlsCert, f.tlsKey, fp, err = server.SelfSignedCert(f.dataDir, certHosts(host, f.baseURL))
 			if err != nil {
 				return fmt.Errorf("tls: %w", err)
 			}
@@ -148,19 +156,22 @@ func runServe(ctx context.Context, f *serveFlags) error {
 		return usageError{err}
 	}
 	srv := server.New(server.Options{Store: st, Sealer: sealer, DBDir: f.dbDir, TempDir: os.TempDir(), Workers: f.workers,
-		Policy: policy, BaseURL: base, Version: version, Notifier: dispatcher, Logger: log, Tick: f.tick, UI: web.Handler()})
+		Policy: policy, BaseURL: base, Version: version, Notifier: dispatcher, Logger: log, Tick: f.tick, UI: web.Handler(),
+		ListenAddr: ln.Addr().String(), RegistryAllow: allow})
 	token, err := srv.InitialToken(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "\nBulwark is running: %s/\n", base)
-	if token != "" {
-		fmt.Fprintf(os.Stderr, "First admin token (shown once; log in with it): %s\n", token)
-		if f.tokenFile != "" {
-			if err := os.WriteFile(f.tokenFile, []byte(token+"\n"), 0o600); err != nil {
-				return err
-			}
+	switch {
+	case token != "" && f.tokenFile != "":
+		// Written where only its owner reads it, never to the log.
+		if err := os.WriteFile(f.tokenFile, []byte(token+"\n"), 0o600); err != nil {
+			return err
 		}
+		fmt.Fprintf(os.Stderr, "First admin token written to %s\n", f.tokenFile)
+	case token != "":
+		fmt.Fprintf(os.Stderr, "First admin token (shown once; log in with it): %s\n", token)
 	}
 	fmt.Fprintf(os.Stderr, "Registry notifications: %s/api/v1/events/distribution (use an ingest token)\n\n", base)
 	err = srv.Run(ctx, ln, f.tlsCert, f.tlsKey)
@@ -170,6 +181,30 @@ func runServe(ctx context.Context, f *serveFlags) error {
 		cancel()
 	}
 	return err
+}
+
+// parsePrefixes reads CIDR ranges.
+func parsePrefixes(ss []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range ss {
+		p, err := netip.ParsePrefix(strings.TrimSpace(s))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// certHosts are the names a self-signed certificate carries: the listen
+// address and --base-url's host, so that clients can verify (pin) it
+// instead of skipping verification.
+func certHosts(listenHost, baseURL string) []string {
+	hosts := []string{listenHost}
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		hosts = append(hosts, u.Hostname())
+	}
+	return hosts
 }
 
 // notifiers builds the alert dispatcher from --webhook, --slack, --syslog.

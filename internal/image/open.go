@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -25,8 +26,14 @@ type Options struct {
 	// DockerHost overrides DOCKER_HOST for docker: targets.
 	DockerHost string
 	// Credentials, when set, are tried first for a registry host (a
-	// registry connected to `bulwark serve`); then ~/.docker/config.json.
+	// registry connected to `bulwark serve`).
 	Credentials func(host string) (username, secret string, ok bool)
+	// DockerConfig also uses the credentials of the account running
+	// Bulwark (~/.docker/config.json and its helpers). The CLI does; a
+	// server never does: its admins must not borrow that account's access.
+	DockerConfig bool
+	// Transport carries registry traffic (default NewTransport(nil, 0)).
+	Transport http.RoundTripper
 }
 
 // DefaultPlatform is the platform picked from multi-arch images.

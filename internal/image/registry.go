@@ -25,11 +25,7 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 	if err != nil {
 		return nil, fmt.Errorf("bad image reference: %w", err)
 	}
-	rimg, err := remote.Image(r,
-		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(keychain(opts)),
-		remote.WithPlatform(*opts.platform()),
-		remote.WithUserAgent("bulwark"))
+	rimg, err := remote.Image(r, append(remoteOptions(ctx, opts), remote.WithPlatform(*opts.platform()))...)
 	if err != nil {
 		return nil, err
 	}
@@ -107,12 +103,17 @@ func imageFromV1(rimg v1.Image, r name.Reference) (*Image, error) {
 	return img, nil
 }
 
-// keychain is the caller's credentials first, then the Docker config's.
+// keychain is the caller's credentials first, then, when opts allow it,
+// the Docker config's; else anonymous.
 func keychain(opts Options) authn.Keychain {
-	if opts.Credentials == nil {
-		return authn.DefaultKeychain
+	var keys []authn.Keychain
+	if opts.Credentials != nil {
+		keys = append(keys, credentialKeychain(opts.Credentials))
 	}
-	return authn.NewMultiKeychain(credentialKeychain(opts.Credentials), authn.DefaultKeychain)
+	if opts.DockerConfig {
+		keys = append(keys, authn.DefaultKeychain)
+	}
+	return authn.NewMultiKeychain(keys...)
 }
 
 // credentialKeychain adapts a credential lookup to go-containerregistry.

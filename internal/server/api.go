@@ -26,7 +26,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		writeError(w, http.StatusBadRequest, "bad request body: "+err.Error())
+		bodyError(w, err)
 		return false
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -34,6 +34,28 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// readBody reads a request body of at most max bytes, answering 413 when
+// it is larger and 400 when it cannot be read.
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		bodyError(w, err)
+		return nil, false
+	}
+	return body, true
+}
+
+// bodyError answers a failure to read or decode a request body: 413 when
+// it went over its limit, else 400 naming the problem.
+func bodyError(w http.ResponseWriter, err error) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over its limit of %d bytes", tooLarge.Limit))
+		return
+	}
+	writeError(w, http.StatusBadRequest, "bad request body: "+err.Error())
 }
 
 // pathID reads the {id} path value.
@@ -82,6 +104,8 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error, w
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, what+" not found")
+	case errors.Is(err, store.ErrLastAdmin):
+		writeError(w, http.StatusConflict, "the last admin token cannot be deleted: create another admin token first")
 	case errors.Is(err, store.ErrConflict):
 		writeError(w, http.StatusConflict, what+" already exists")
 	default:
@@ -297,9 +321,17 @@ func (s *Server) handleCreateRegistry(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "plain http to a registry that is not on loopback: set insecure to true to allow it")
 		return
 	}
+	if err := s.egress.checkHost(r.Context(), u.Host, u.Scheme); err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("url %q: %v", in.URL, err))
+		return
+	}
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
 		name = u.Host
+	}
+	if !validName(name) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("bad name: %s", nameRule))
+		return
 	}
 	secret, err := s.opts.Sealer.Seal(in.Password)
 	if err != nil {

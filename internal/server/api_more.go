@@ -251,12 +251,19 @@ func (s *Server) handleCreateFindingRule(w http.ResponseWriter, r *http.Request)
 }
 
 type tokenJSON struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Role      string     `json:"role"`
-	CreatedAt *time.Time `json:"createdAt"`
-	LastUsed  *time.Time `json:"lastUsed"`
-	Token     string     `json:"token,omitempty"` // only when created
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Role       string     `json:"role"`
+	RegistryID int64      `json:"registry,omitempty"`
+	ExpiresAt  *time.Time `json:"expiresAt"`
+	CreatedAt  *time.Time `json:"createdAt"`
+	LastUsed   *time.Time `json:"lastUsed"`
+	Token      string     `json:"token,omitempty"` // only when created
+}
+
+func toToken(t *store.Token) tokenJSON {
+	return tokenJSON{ID: t.ID, Name: t.Name, Role: t.Role, RegistryID: t.RegistryID, ExpiresAt: optTime(t.ExpiresAt),
+		CreatedAt: optTime(t.CreatedAt), LastUsed: optTime(t.LastUsed)}
 }
 
 func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) {
@@ -269,36 +276,59 @@ func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	items := make([]tokenJSON, 0, len(ts))
-	for _, t := range ts {
-		items = append(items, tokenJSON{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: optTime(t.CreatedAt), LastUsed: optTime(t.LastUsed)})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	writePage(w, ts, len(ts), toToken)
 }
 
+// handleCreateToken makes a token. An ingest token is bound to one
+// registry (it sits in that registry's configuration and can deliver only
+// its notifications); any token may expire.
 func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Name string `json:"name"`
-		Role string `json:"role"`
+		Name      string    `json:"name"`
+		Role      string    `json:"role"`
+		Registry  int64     `json:"registry"`
+		ExpiresAt time.Time `json:"expiresAt"`
 	}
 	if !decode(w, r, &in) {
 		return
 	}
-	if in.Name == "" || (in.Role != RoleAdmin && in.Role != RoleReader && in.Role != RoleIngest) {
-		writeError(w, http.StatusBadRequest, "a token needs a name and a role (admin, reader or ingest)")
+	t, msg := NewTokenRequest(in.Name, in.Role, in.Registry, in.ExpiresAt)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
 		return
 	}
-	secret, hash, err := NewToken()
+	if t.RegistryID != 0 {
+		if err := s.registryExists(r.Context(), t.RegistryID); err != nil {
+			s.storeError(w, r, err, fmt.Sprintf("registry %d", t.RegistryID))
+			return
+		}
+	}
+	secret, err := CreateToken(r.Context(), s.store, t)
 	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	t := &store.Token{Name: in.Name, Role: in.Role, Hash: hash}
-	if err := s.store.CreateToken(r.Context(), t); err != nil {
 		s.storeError(w, r, err, "token "+in.Name)
 		return
 	}
-	writeJSON(w, http.StatusCreated, tokenJSON{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: optTime(t.CreatedAt), Token: secret})
+	out := toToken(t)
+	out.Token = secret
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// NewTokenRequest checks the fields of a token to create; msg says what
+// is wrong.
+func NewTokenRequest(name, role string, registry int64, expires time.Time) (t *store.Token, msg string) {
+	switch {
+	case !validName(name):
+		return nil, "bad name: " + nameRule
+	case role != RoleAdmin && role != RoleReader && role != RoleIngest:
+		return nil, fmt.Sprintf("bad role %q: want admin, reader or ingest", role)
+	case role == RoleIngest && registry <= 0:
+		return nil, "an ingest token needs the registry (its id) whose notifications it delivers"
+	case role != RoleIngest && registry != 0:
+		return nil, "only ingest tokens are bound to a registry"
+	case !expires.IsZero() && !expires.After(time.Now()):
+		return nil, "expiresAt is in the past"
+	}
+	return &store.Token{Name: name, Role: role, RegistryID: registry, ExpiresAt: expires.UTC()}, ""
 }
 
 // deleteByID answers DELETE .../{id}: del removes the resource (what, in

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bulwarksec/bulwark/internal/store"
 )
@@ -49,17 +50,17 @@ func caller(ctx context.Context) *store.Token {
 
 // bearer reads the token of a request: the Authorization header, or for
 // registry notification endpoints (registries cannot always set headers)
-// the "token" query parameter.
-func bearer(r *http.Request, queryOK bool) string {
+// the "token" query parameter; fromQuery says which.
+func bearer(r *http.Request, queryOK bool) (secret string, fromQuery bool) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
-			return strings.TrimSpace(t)
+			return strings.TrimSpace(t), false
 		}
 	}
 	if queryOK {
-		return r.URL.Query().Get("token")
+		return r.URL.Query().Get("token"), true
 	}
-	return ""
+	return "", false
 }
 
 // authenticate wraps h: it needs a valid token, and an admin token for
@@ -67,7 +68,7 @@ func bearer(r *http.Request, queryOK bool) string {
 // tokens, also from the query string; other endpoints refuse ingest tokens.
 func (s *Server) authenticate(h http.Handler, events bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		secret := bearer(r, events)
+		secret, fromQuery := bearer(r, events)
 		if secret == "" {
 			writeError(w, http.StatusUnauthorized, "an API token is required (Authorization: Bearer TOKEN)")
 			return
@@ -81,7 +82,21 @@ func (s *Server) authenticate(h http.Handler, events bool) http.Handler {
 			s.internalError(w, r, err)
 			return
 		}
+		if !t.ExpiresAt.IsZero() && !time.Now().Before(t.ExpiresAt) {
+			writeError(w, http.StatusUnauthorized, "this API token has expired")
+			return
+		}
+		if ok, wait := s.limiter.allow(t.ID); !ok {
+			s.metrics.throttled.Inc()
+			tooMany(w, wait, "too many requests with this token: slow down")
+			return
+		}
 		switch {
+		case fromQuery && t.Role != RoleIngest:
+			// A URL ends up in logs and proxies: only the weakest token
+			// may travel in one.
+			writeError(w, http.StatusUnauthorized, "only ingest tokens may be given in the query string; send this one as Authorization: Bearer TOKEN")
+			return
 		case events && t.Role != RoleAdmin && t.Role != RoleIngest:
 			writeError(w, http.StatusForbidden, "notifications need an ingest or admin token")
 			return
@@ -103,11 +118,19 @@ func (s *Server) InitialToken(ctx context.Context) (string, error) {
 	if err != nil || n > 0 {
 		return "", err
 	}
+	return CreateToken(ctx, s.store, &store.Token{Name: "initial-admin", Role: RoleAdmin})
+}
+
+// CreateToken stores t with a new secret's hash and returns the secret
+// (shown once). `bulwark token create` uses it offline, on the data
+// directory, to recover from a lost admin token.
+func CreateToken(ctx context.Context, st *store.Store, t *store.Token) (string, error) {
 	secret, hash, err := NewToken()
 	if err != nil {
 		return "", err
 	}
-	if err := s.store.CreateToken(ctx, &store.Token{Name: "initial-admin", Role: RoleAdmin, Hash: hash}); err != nil {
+	t.Hash = hash
+	if err := st.CreateToken(ctx, t); err != nil {
 		return "", err
 	}
 	return secret, nil

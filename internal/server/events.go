@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,13 +86,8 @@ func parseDistribution(body []byte) ([]registryEvent, error) {
 	}
 	var out []registryEvent
 	for i, e := range env.Events {
-		if !manifestTypes[e.Target.MediaType] || e.Target.Digest == "" || e.Target.Repository == "" {
+		if !isImageEvent(e.Action, e.Target.MediaType, e.Target.Digest, e.Target.Tag) {
 			continue // blob and other events
-		}
-		switch e.Action {
-		case "push", "pull", "delete":
-		default:
-			continue
 		}
 		if e.Action == "pull" && strings.HasPrefix(e.Request.UserAgent, scannerUserAgent) {
 			continue // Bulwark's own scan is not a use of the image
@@ -114,6 +108,20 @@ func parseDistribution(body []byte) ([]registryEvent, error) {
 			Digest: e.Target.Digest, Tag: e.Target.Tag, At: at.UTC()})
 	}
 	return out, nil
+}
+
+// isImageEvent says whether a distribution event is about an image: a
+// push or pull of a manifest, or a delete (the registry sends manifest
+// deletes with only a digest and tag deletes with only a tag, both
+// without a media type).
+func isImageEvent(action, mediaType, digest, tag string) bool {
+	switch action {
+	case "push", "pull":
+		return manifestTypes[mediaType] && digest != ""
+	case "delete":
+		return (mediaType == "" || manifestTypes[mediaType]) && (digest != "" || tag != "")
+	}
+	return false
 }
 
 // parseHarbor reads a Harbor webhook payload; ok is false for Harbor
@@ -147,9 +155,8 @@ func parseHarbor(body []byte) (evs []registryEvent, ok bool, err error) {
 // notifications and answers only once they are stored (the registry
 // retries until then).
 func (s *Server) handleDistributionEvents(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEventBody))
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "notification body too large or unreadable")
+	body, ok := readBody(w, r, maxEventBody)
+	if !ok {
 		return
 	}
 	evs, err := parseDistribution(body)
@@ -162,9 +169,8 @@ func (s *Server) handleDistributionEvents(w http.ResponseWriter, r *http.Request
 
 // handleHarborEvents receives Harbor's webhook notifications.
 func (s *Server) handleHarborEvents(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEventBody))
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "notification body too large or unreadable")
+	body, ok := readBody(w, r, maxEventBody)
+	if !ok {
 		return
 	}
 	evs, ours, err := parseHarbor(body)
@@ -179,40 +185,89 @@ func (s *Server) handleHarborEvents(w http.ResponseWriter, r *http.Request) {
 	s.storeEvents(w, r, "harbor", evs)
 }
 
-// storeEvents resolves each event's registry and stores them.
+// storeEvents checks the events, resolves their registry and stores
+// them. An ingest token delivers only its own registry's events.
 func (s *Server) storeEvents(w http.ResponseWriter, r *http.Request, source string, evs []registryEvent) {
-	out := make([]store.Event, 0, len(evs))
-	for _, e := range evs {
-		reg, err := s.registryFor(r, e.Host)
-		if err != nil {
-			writeRegistryError(w, err, e.Host)
+	if len(evs) > s.opts.Limits.EventsPerRequest {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("%d image events in one request: at most %d", len(evs), s.opts.Limits.EventsPerRequest))
+		return
+	}
+	now := time.Now()
+	for i, e := range evs {
+		if err := checkEvent(i, e, now); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
 			return
+		}
+	}
+	out := make([]store.Event, 0, len(evs))
+	pushes := map[int64]int{}
+	for _, e := range evs {
+		reg, status, err := s.registryFor(r, e.Host)
+		if err != nil {
+			writeError(w, status, err.Error())
+			return
+		}
+		if e.Action == "push" {
+			pushes[reg.ID]++
 		}
 		out = append(out, store.Event{EventID: e.ID, Source: source, Action: e.Action, RegistryID: reg.ID,
 			Repository: e.Repository, Digest: e.Digest, Tag: e.Tag, At: e.At})
 	}
+	for id, n := range pushes {
+		queued, err := s.store.PendingScans(r.Context(), id)
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		if queued+n > s.opts.Limits.QueuedScans {
+			// Not stored and not acknowledged: the registry delivers again.
+			tooMany(w, 30*time.Second, fmt.Sprintf("registry %d has %d scans waiting: at most %d", id, queued, s.opts.Limits.QueuedScans))
+			return
+		}
+	}
 	s.saveEvents(w, r, out)
 }
 
-// registryFor finds the connected registry the events are about: the one
-// named by ?registry=ID, else the one with the events' host.
-func (s *Server) registryFor(r *http.Request, host string) (*store.Registry, error) {
-	if id := r.URL.Query().Get("registry"); id != "" {
-		n, err := strconv.ParseInt(id, 10, 64)
+// registryFor finds the connected registry an event is about. An ingest
+// token's own registry, always: an event naming another connected
+// registry's host, or ?registry= naming another, is refused (403). Admin
+// tokens may name one by ?registry=ID, else by the events' host.
+func (s *Server) registryFor(r *http.Request, host string) (*store.Registry, int, error) {
+	tok := caller(r.Context())
+	var id int64
+	if q := r.URL.Query().Get("registry"); q != "" {
+		n, err := strconv.ParseInt(q, 10, 64)
 		if err != nil {
-			return nil, store.ErrNotFound
+			return nil, http.StatusBadRequest, fmt.Errorf("bad registry %q (want its id)", q)
 		}
-		return s.store.Registry(r.Context(), n)
+		id = n
 	}
-	return s.store.RegistryByHost(r.Context(), host)
-}
-
-func writeRegistryError(w http.ResponseWriter, err error, host string) {
+	if tok.Role == RoleIngest {
+		if tok.RegistryID == 0 || (id != 0 && id != tok.RegistryID) {
+			return nil, http.StatusForbidden, errors.New("this ingest token may deliver notifications of its own registry only")
+		}
+		if host != "" {
+			other, err := s.store.RegistryByHost(r.Context(), host)
+			if err == nil && other.ID != tok.RegistryID {
+				return nil, http.StatusForbidden, fmt.Errorf("event for registry %q: this ingest token may deliver notifications of its own registry only", host)
+			}
+		}
+		id = tok.RegistryID
+	}
+	var reg *store.Registry
+	var err error
+	if id != 0 {
+		reg, err = s.store.Registry(r.Context(), id)
+	} else {
+		reg, err = s.store.RegistryByHost(r.Context(), host)
+	}
 	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("registry %q is not connected to Bulwark: connect it first (POST /api/v1/registries)", host))
-		return
+		return nil, http.StatusUnprocessableEntity, fmt.Errorf("registry %q is not connected to Bulwark: connect it first (POST /api/v1/registries)", host)
 	}
-	writeError(w, http.StatusInternalServerError, "cannot look up the registry")
+	if err != nil {
+		return nil, http.StatusInternalServerError, errors.New("cannot look up the registry")
+	}
+	return reg, 0, nil
 }
 
 // saveEvents persists events (and the scans they call for) before the

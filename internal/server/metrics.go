@@ -23,6 +23,8 @@ type metrics struct {
 	scanned    prometheus.Counter
 	queue      *prometheus.GaugeVec
 	queueWait  *prometheus.HistogramVec
+	throttled  prometheus.Counter // requests refused by a token's rate limit
+	connsShed  prometheus.Counter // connections closed beyond the limits
 }
 
 func newMetrics() *metrics {
@@ -46,8 +48,13 @@ func newMetrics() *metrics {
 		queueWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "bulwark_queue_wait_seconds",
 			Help:    "Time from a job's creation (a notification stored) to its start, by kind.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 16)}, []string{"kind"}),
+		throttled: prometheus.NewCounter(prometheus.CounterOpts{Name: "bulwark_http_throttled_total",
+			Help: "Requests refused (429) because their token went over its rate limit."}),
+		connsShed: prometheus.NewCounter(prometheus.CounterOpts{Name: "bulwark_http_connections_refused_total",
+			Help: "Connections closed on accept because the server or the client address had too many open."}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.events, m.jobs, m.jobSeconds, m.running, m.scanned, m.queue, m.queueWait,
+		m.throttled, m.connsShed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

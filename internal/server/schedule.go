@@ -106,9 +106,14 @@ func (s *Server) syncRegistry(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	tagged, err := image.ListRegistry(ctx, reg.Host, s.imageOptions(reg), 0)
+	release, ok := s.slots.take(id)
+	if !ok {
+		return errRegistryBusy
+	}
+	defer release()
+	tagged, err := image.ListRegistry(ctx, reg.Host, s.imageOptions(reg), s.opts.CatalogLimits)
 	if err != nil {
-		s.store.SetRegistrySync(ctx, id, time.Now().UTC(), err.Error())
+		s.store.SetRegistrySync(ctx, id, time.Now().UTC(), shortError(err))
 		return err
 	}
 	keep := map[string][]string{}

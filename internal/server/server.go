@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/bulwarksec/bulwark/internal/alert"
+	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/store"
 )
@@ -51,6 +53,18 @@ type Options struct {
 	// it may import web/).
 	UI     http.Handler
 	Logger *slog.Logger
+	// ListenAddr is the address the server listens on (ip:port): the
+	// registry address policy refuses it, and allows loopback registries
+	// only while it is loopback.
+	ListenAddr string
+	// RegistryAllow are private address ranges registries may be in
+	// (--registry-allow); link-local and metadata addresses never are.
+	RegistryAllow []netip.Prefix
+	// CatalogLimits bound one listing of a registry (zero: defaults).
+	CatalogLimits image.CatalogLimits
+	// Limits bound what clients may hold and send (zero fields:
+	// defaults).
+	Limits Limits
 }
 
 // Server is one `bulwark serve` replica.
@@ -67,6 +81,11 @@ type Server struct {
 	rulesMu sync.Mutex
 	rules   []store.FindingRule
 	rulesAt time.Time
+
+	egress    egressPolicy
+	transport http.RoundTripper // registry traffic, through egress
+	limiter   *tokenLimiter
+	slots     *registrySlots
 }
 
 // New makes a Server.
@@ -96,7 +115,13 @@ func New(opts Options) *Server {
 	if opts.Policy == (match.Policy{}) {
 		opts.Policy = match.DefaultPolicy
 	}
-	return &Server{opts: opts, store: opts.Store, log: opts.Logger, metrics: newMetrics(), wakeCh: make(chan struct{}, 1)}
+	opts.Limits = opts.Limits.withDefaults()
+	s := &Server{opts: opts, store: opts.Store, log: opts.Logger, metrics: newMetrics(), wakeCh: make(chan struct{}, 1),
+		egress: newEgressPolicy(opts.ListenAddr, opts.RegistryAllow)}
+	s.transport = image.NewTransport(s.egress.dialContext, opts.Limits.RegistryWait)
+	s.limiter = newTokenLimiter(opts.Limits.TokenRate, opts.Limits.TokenBurst)
+	s.slots = newRegistrySlots(opts.Workers)
+	return s
 }
 
 // Handler is the whole HTTP surface: health, metrics, the API and the
@@ -146,7 +171,7 @@ func (s *Server) Handler() http.Handler {
 	if s.opts.UI != nil {
 		mux.Handle("/", s.opts.UI)
 	}
-	return s.metrics.instrument(mux)
+	return securityHeaders(s.metrics.instrument(mux))
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
@@ -155,7 +180,8 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.database(); err != nil {
-		writeError(w, http.StatusServiceUnavailable, "no vulnerability database: "+err.Error())
+		s.log.Debug("not ready", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "no vulnerability database yet")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
@@ -164,8 +190,8 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 // Run serves HTTP on ln (TLS when cert and key are set) and runs the
 // workers and schedules until ctx ends, then shuts down gracefully.
 func (s *Server) Run(ctx context.Context, ln net.Listener, certFile, keyFile string) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	srv := s.httpServer()
+	ln = newConnLimiter(ln, s.opts.Limits, s.metrics.connsShed.Inc)
 	var wg sync.WaitGroup
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
@@ -198,6 +224,16 @@ func (s *Server) Run(ctx context.Context, ln net.Listener, certFile, keyFile str
 		err = nil
 	}
 	return err
+}
+
+// httpServer is the HTTP server with every read, write and idle wait
+// bounded (a client that sends a byte now and then cannot hold a
+// connection) and, with TLS, only modern cipher suites.
+func (s *Server) httpServer() *http.Server {
+	l := s.opts.Limits
+	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: l.ReadHeaderTimeout, ReadTimeout: l.ReadTimeout,
+		WriteTimeout: l.WriteTimeout, IdleTimeout: l.IdleTimeout, MaxHeaderBytes: 64 << 10, TLSConfig: tlsConfig(),
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 }
 
 // wake tells idle workers that a job may be waiting.

@@ -45,8 +45,12 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	srv := New(Options{Store: st, Sealer: sealer, DBDir: filepath.Join(dir, "db"), Logger: slog.New(slog.NewTextHandler(logs, nil)), BaseURL: "http://bulwark.test"})
-	hs := httptest.NewServer(srv.Handler())
+	var h http.Handler
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	srv := New(Options{Store: st, Sealer: sealer, DBDir: filepath.Join(dir, "db"), Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		BaseURL: "http://bulwark.test", ListenAddr: hs.Listener.Addr().String()})
+	h = srv.Handler()
+	hs.Start()
 	t.Cleanup(hs.Close)
 	admin, err := srv.InitialToken(context.Background())
 	if err != nil || admin == "" {
@@ -77,20 +81,43 @@ func (f *fixture) do(token, method, path string, body string) (int, string) {
 
 func (f *fixture) token(role string) string {
 	f.t.Helper()
-	code, body := f.do(f.admin, "POST", "/api/v1/tokens", `{"name":"`+role+`-token","role":"`+role+`"}`)
+	return f.tokenFor(`{"name":"` + role + `-token","role":"` + role + `"}`)
+}
+
+// ingestToken makes an ingest token bound to registry id.
+func (f *fixture) ingestToken(id int64) string {
+	f.t.Helper()
+	return f.tokenFor(fmt.Sprintf(`{"name":"ingest-%d","role":"ingest","registry":%d}`, id, id))
+}
+
+func (f *fixture) tokenFor(req string) string {
+	f.t.Helper()
+	code, body := f.do(f.admin, "POST", "/api/v1/tokens", req)
 	if code != 201 {
-		f.t.Fatalf("create %s token: %d %s", role, code, body)
+		f.t.Fatalf("create token %s: %d %s", req, code, body)
 	}
 	var out struct{ Token string }
 	json.Unmarshal([]byte(body), &out)
 	return out.Token
 }
 
+// registry connects a registry and returns its id.
+func (f *fixture) registry(req string) int64 {
+	f.t.Helper()
+	code, body := f.do(f.admin, "POST", "/api/v1/registries", req)
+	if code != 201 {
+		f.t.Fatalf("connect %s: %d %s", req, code, body)
+	}
+	var out struct{ ID int64 }
+	json.Unmarshal([]byte(body), &out)
+	return out.ID
+}
+
 // TestAuthorization: every endpoint but health needs a token; readers
 // only read; ingest tokens only deliver notifications.
 func TestAuthorization(t *testing.T) {
 	f := newFixture(t)
-	reader, ingest := f.token(RoleReader), f.token(RoleIngest)
+	reader, ingest := f.token(RoleReader), f.ingestToken(f.registry(`{"url":"http://127.0.0.1:5099"}`))
 	cases := []struct {
 		token, method, path, body string
 		want                      int
@@ -186,13 +213,10 @@ func TestRegistrySampleEvents(t *testing.T) {
 	}
 	pull, _ := os.ReadFile(filepath.Join(sh, "testbed/registry/sample-pull-event.json"))
 	f := newFixture(t)
-	ingest := f.token(RoleIngest)
-	if code, body := f.do(ingest, "POST", "/api/v1/events/distribution", string(push)); code != 422 || !strings.Contains(body, "not connected") {
+	if code, body := f.do(f.admin, "POST", "/api/v1/events/distribution", string(push)); code != 422 || !strings.Contains(body, "not connected") {
 		t.Fatalf("event for an unknown registry: %d %s, want 422", code, body)
 	}
-	if code, body := f.do(f.admin, "POST", "/api/v1/registries", `{"name":"tb","url":"http://127.0.0.1:5099"}`); code != 201 {
-		t.Fatalf("connect: %d %s", code, body)
-	}
+	ingest := f.ingestToken(f.registry(`{"name":"tb","url":"http://127.0.0.1:5099"}`))
 	for i := 0; i < 2; i++ { // the registry may deliver twice
 		code, body := f.do(ingest, "POST", "/api/v1/events/distribution", string(push))
 		if code != 200 {
@@ -234,12 +258,12 @@ func TestHarborEvent(t *testing.T) {
 	if code, body := f.do(f.admin, "POST", "/api/v1/registries", `{"name":"harbor","url":"https://harbor.example.com"}`); code != 201 {
 		t.Fatalf("connect: %d %s", code, body)
 	}
-	ev := `{"type":"PUSH_ARTIFACT","occur_at":1732550000,"operator":"admin","event_data":{"resources":[{"digest":"sha256:aaaa","tag":"v1","resource_url":"harbor.example.com/library/nginx:v1"}],"repository":{"date_created":1732540000,"name":"nginx","namespace":"library","repo_full_name":"library/nginx","repo_type":"public"}}}`
+	ev := `{"type":"PUSH_ARTIFACT","occur_at":` + fmt.Sprint(time.Now().Unix()) + `,"operator":"admin","event_data":{"resources":[{"digest":"sha256:`+strings.Repeat("a", 64)+`","tag":"v1","resource_url":"harbor.example.com/library/nginx:v1"}],"repository":{"date_created":1732540000,"name":"nginx","namespace":"library","repo_full_name":"library/nginx","repo_type":"public"}}}`
 	if code, body := f.do(f.admin, "POST", "/api/v1/events/harbor", ev); code != 200 {
 		t.Fatalf("harbor event: %d %s", code, body)
 	}
 	imgs, total, _ := f.st.ListImages(context.Background(), store.ImageFilter{})
-	if total != 1 || imgs[0].Repository != "library/nginx" || imgs[0].Digest != "sha256:aaaa" {
+	if total != 1 || imgs[0].Repository != "library/nginx" || imgs[0].Digest != "sha256:"+strings.Repeat("a", 64) {
 		t.Fatalf("image from Harbor = %+v", imgs)
 	}
 	if code, _ := f.do(f.admin, "POST", "/api/v1/events/harbor", `{"type":"QUOTA_EXCEED"}`); code != 204 {

@@ -5,6 +5,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/hex"
@@ -22,11 +23,8 @@ import (
 // and returns their paths and the certificate's SHA-256 fingerprint.
 func SelfSignedCert(dir string, hosts []string) (certFile, keyFile, fingerprint string, err error) {
 	certFile, keyFile = filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
-	if b, err := os.ReadFile(certFile); err == nil {
-		if blk, _ := pem.Decode(b); blk != nil {
-			sum := sha256.Sum256(blk.Bytes)
-			return certFile, keyFile, hex.EncodeToString(sum[:]), nil
-		}
+	if fp, ok := existingCert(certFile, hosts); ok {
+		return certFile, keyFile, fp, nil
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -43,7 +41,9 @@ func SelfSignedCert(dir string, hosts []string) (certFile, keyFile, fingerprint 
 		DNSNames:     []string{"localhost"},
 	}
 	for _, h := range hosts {
-		if ip := net.ParseIP(h); ip != nil {
+		if ip := net.ParseIP(h); ip != nil && ip.IsUnspecified() {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, net.IPv4(127, 0, 0, 1))
+		} else if ip != nil {
 			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
 		} else if h != "" {
 			tmpl.DNSNames = append(tmpl.DNSNames, h)
@@ -65,4 +65,42 @@ func SelfSignedCert(dir string, hosts []string) (certFile, keyFile, fingerprint 
 	}
 	sum := sha256.Sum256(der)
 	return certFile, keyFile, hex.EncodeToString(sum[:]), nil
+}
+
+// existingCert returns the fingerprint of the certificate in file when it
+// is still valid and names every host (a changed --listen or --base-url
+// gets a new one).
+func existingCert(file string, hosts []string) (string, bool) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", false
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return "", false
+	}
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil || time.Now().After(cert.NotAfter.Add(-24*time.Hour)) {
+		return "", false
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); h != "" && (ip == nil || !ip.IsUnspecified()) && cert.VerifyHostname(h) != nil {
+			return "", false
+		}
+	}
+	sum := sha256.Sum256(blk.Bytes)
+	return hex.EncodeToString(sum[:]), true
+}
+
+// tlsConfig is TLS 1.2 and up; for TLS 1.2 only ECDHE key exchange with
+// AEAD ciphers (TLS 1.3's suites are all AEAD and not configurable).
+func tlsConfig() *tls.Config {
+	return &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		},
+	}
 }

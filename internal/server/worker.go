@@ -106,6 +106,14 @@ loop:
 	if ctx.Err() != nil {
 		return // shutting down: the lease runs out and another worker takes it
 	}
+	if errors.Is(err, errRegistryBusy) {
+		// Another job holds this registry's share of workers: wait, the
+		// attempt given back.
+		if e := s.store.Release(ctx, job.ID, time.Now().Add(5*time.Second)); e != nil {
+			s.log.Error("release job", "job", job.ID, "err", e)
+		}
+		return
+	}
 	if errors.Is(err, vulndb.ErrNoDatabase) {
 		// Not the job's fault: wait for data without using up attempts.
 		if e := s.store.Fail(ctx, job.ID, err.Error(), time.Now().Add(30*time.Second), 0); e != nil {
@@ -115,7 +123,7 @@ loop:
 	}
 	backoff := time.Duration(30<<min(job.Attempts, 7)) * time.Second
 	s.log.Warn("job failed", "job", job.ID, "kind", job.Kind, "attempt", job.Attempts, "err", err)
-	if e := s.store.Fail(ctx, job.ID, err.Error(), time.Now().Add(backoff), maxAttempts); e != nil {
+	if e := s.store.Fail(ctx, job.ID, shortError(err), time.Now().Add(backoff), maxAttempts); e != nil {
 		s.log.Error("record job failure", "job", job.ID, "err", e)
 	}
 }
@@ -143,6 +151,8 @@ func (s *Server) runJob(ctx context.Context, job *store.Job) error {
 			err = s.store.Complete(ctx, job.ID)
 		}
 		return err
+	case store.JobConfirmDelete:
+		return s.confirmDelete(ctx, job)
 	}
 	// A kind this version does not know (a newer replica's?): dead at once.
 	return s.store.Fail(ctx, job.ID, "unknown job kind "+job.Kind, time.Now(), 1)
@@ -150,7 +160,7 @@ func (s *Server) runJob(ctx context.Context, job *store.Job) error {
 
 // imageOptions are how a connected registry's images are opened.
 func (s *Server) imageOptions(reg *store.Registry) image.Options {
-	opts := image.Options{TempDir: s.opts.TempDir}
+	opts := image.Options{TempDir: s.opts.TempDir, Transport: s.transport}
 	if reg.Insecure {
 		opts.InsecureRegistries = []string{reg.Host}
 	}
@@ -181,6 +191,11 @@ func (s *Server) scan(ctx context.Context, job *store.Job) error {
 	if err != nil {
 		return err
 	}
+	release, ok := s.slots.take(reg.ID)
+	if !ok {
+		return errRegistryBusy
+	}
+	defer release()
 	t, err := image.ParseTarget("registry:" + reg.Host + "/" + img.Repository + "@" + img.Digest)
 	if err != nil {
 		return err

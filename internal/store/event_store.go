@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -24,8 +25,8 @@ type Event struct {
 // SaveEvents stores events, ignoring those whose EventID it already has,
 // and in the same transaction acts on the new ones: a push upserts the
 // image and enqueues a scan job for it (unless one is pending), a pull
-// records the pull, a delete with a digest marks the image deleted and one
-// with only a tag takes the tag off the repository's images. It returns
+// records the pull, and a delete enqueues a job that confirms it with the
+// registry before ApplyDelete acts on it. It returns
 // the IDs of the jobs it enqueued. An event without an EventID gets one
 // derived from its fields, so a redelivery is still recognised.
 func (s *Store) SaveEvents(ctx context.Context, evs []Event) ([]int64, error) {
@@ -78,14 +79,63 @@ func saveEvent(ctx context.Context, c conn, ev Event, now time.Time) (int64, err
 		return jobID, nil
 	case ev.Action == "pull" && ev.Digest != "":
 		return 0, recordPull(ctx, c, ev.RegistryID, ev.Repository, ev.Digest, ev.At)
-	case ev.Action == "delete" && ev.Digest != "":
-		_, err := c.exec(ctx, "UPDATE images SET deleted = TRUE WHERE registry_id = ? AND repository = ? AND digest = ?",
-			ev.RegistryID, ev.Repository, ev.Digest)
-		return 0, err
-	case ev.Action == "delete" && ev.Tag != "":
-		return 0, untag(ctx, c, ev.RegistryID, ev.Repository, ev.Tag)
+	case ev.Action == "delete" && (ev.Digest != "" || ev.Tag != ""):
+		// A notification is only a claim: the image leaves the views once
+		// the registry confirms it is gone (a confirm-delete job).
+		ref, err := json.Marshal(DeleteClaim{RegistryID: ev.RegistryID, Repository: ev.Repository, Digest: ev.Digest, Tag: ev.Tag})
+		if err != nil {
+			return 0, err
+		}
+		jobID, created, err := enqueue(ctx, c, Job{Kind: JobConfirmDelete, Ref: string(ref)}, now)
+		if err != nil || !created {
+			return 0, err
+		}
+		return jobID, nil
 	}
 	return 0, nil
+}
+
+// JobConfirmDelete is the kind of job that checks a delete notification
+// with the registry before applying it; its Ref is a DeleteClaim in JSON.
+const JobConfirmDelete = "confirm-delete"
+
+// DeleteClaim is what a delete notification says is gone: an image by
+// digest, or a tag.
+type DeleteClaim struct {
+	RegistryID int64  `json:"registry"`
+	Repository string `json:"repository"`
+	Digest     string `json:"digest,omitempty"`
+	Tag        string `json:"tag,omitempty"`
+}
+
+// ApplyDelete acts on a confirmed delete: the image with the claim's
+// digest is marked deleted, or, for a claim with only a tag, the tag is
+// taken off the repository's images.
+func (s *Store) ApplyDelete(ctx context.Context, d DeleteClaim) error {
+	err := s.tx(ctx, func(c conn) error {
+		if d.Digest != "" {
+			_, err := c.exec(ctx, "UPDATE images SET deleted = TRUE WHERE registry_id = ? AND repository = ? AND digest = ?",
+				d.RegistryID, d.Repository, d.Digest)
+			return err
+		}
+		return untag(ctx, c, d.RegistryID, d.Repository, d.Tag)
+	})
+	if err != nil {
+		return fmt.Errorf("apply delete of %s@%s%s: %w", d.Repository, d.Digest, d.Tag, err)
+	}
+	return nil
+}
+
+// PendingScans counts the scan jobs waiting or running for a registry's
+// images.
+func (s *Store) PendingScans(ctx context.Context, registryID int64) (int, error) {
+	var n int
+	err := s.reader().row(ctx, `SELECT COUNT(*) FROM jobs j JOIN images i ON i.id = j.image_id
+		WHERE j.state = 'pending' AND j.kind = 'scan' AND i.registry_id = ?`, registryID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count pending scans of registry %d: %w", registryID, err)
+	}
+	return n, nil
 }
 
 // derivedEventID names an event that came without an ID by its content.

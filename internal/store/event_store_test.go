@@ -42,21 +42,35 @@ func testSaveEvents(t *testing.T, open func(t *testing.T) *Store) {
 			{Action: "push", RegistryID: reg.ID, Repository: "web", Digest: "sha256:b", At: t2},
 			{Action: "push", RegistryID: reg.ID, Repository: "web", Digest: "sha256:b", At: t2},
 		}, 1, 2, nil},
-		{"delete a tag", []Event{{EventID: "e4", Action: "delete", RegistryID: reg.ID, Repository: "app", Tag: "latest", At: t2}}, 0, 2,
+		// A delete notification is a claim: a job confirms it with the
+		// registry; until then the views are unchanged.
+		{"delete a tag", []Event{{EventID: "e4", Action: "delete", RegistryID: reg.ID, Repository: "app", Tag: "latest", At: t2}}, 1, 2,
 			func(im *Image) string {
-				if len(im.Tags) != 1 || im.Tags[0] != "v1" {
-					return "tag delete left tags " + encodeList(im.Tags)
+				if len(im.Tags) != 2 {
+					return "an unconfirmed tag delete changed tags to " + encodeList(im.Tags)
+				}
+				if err := s.ApplyDelete(ctx, DeleteClaim{RegistryID: reg.ID, Repository: "app", Tag: "latest"}); err != nil {
+					return err.Error()
+				}
+				if im := getImage(t, s, im.ID); len(im.Tags) != 1 || im.Tags[0] != "v1" {
+					return "confirmed tag delete left tags " + encodeList(im.Tags)
 				}
 				return ""
 			}},
-		{"delete the manifest", []Event{{EventID: "e5", Action: "delete", RegistryID: reg.ID, Repository: "app", Digest: "sha256:a", At: t2}}, 0, 1,
+		{"delete the manifest", []Event{{EventID: "e5", Action: "delete", RegistryID: reg.ID, Repository: "app", Digest: "sha256:a", At: t2}}, 1, 2,
 			func(im *Image) string {
-				if !im.Deleted {
-					return "manifest delete did not mark the image deleted"
+				if im.Deleted {
+					return "an unconfirmed manifest delete marked the image deleted"
+				}
+				if err := s.ApplyDelete(ctx, DeleteClaim{RegistryID: reg.ID, Repository: "app", Digest: "sha256:a"}); err != nil {
+					return err.Error()
+				}
+				if !getImage(t, s, im.ID).Deleted {
+					return "confirmed manifest delete did not mark the image deleted"
 				}
 				return ""
 			}},
-		{"push brings it back and queues a scan", []Event{{EventID: "e6", Action: "push", RegistryID: reg.ID, Repository: "app", Digest: "sha256:a", At: t2}}, 0, 2,
+		{"push brings it back", []Event{{EventID: "e6", Action: "push", RegistryID: reg.ID, Repository: "app", Digest: "sha256:a", At: t2}}, 0, 2,
 			func(im *Image) string {
 				if im.Deleted {
 					return "a push did not undelete the image"
@@ -90,6 +104,12 @@ func testSaveEvents(t *testing.T, open func(t *testing.T) *Store) {
 	// The scan job of app is still pending, so the last push queued none.
 	if n := count(t, s, "SELECT COUNT(*) FROM jobs WHERE kind = 'scan'"); n != 2 {
 		t.Errorf("%d scan jobs, want 2", n)
+	}
+	if n, err := s.PendingScans(ctx, reg.ID); err != nil || n != 2 {
+		t.Errorf("PendingScans = %d, %v; want 2", n, err)
+	}
+	if n := count(t, s, "SELECT COUNT(*) FROM jobs WHERE kind = '"+JobConfirmDelete+"'"); n != 2 {
+		t.Errorf("%d confirm-delete jobs, want 2", n)
 	}
 }
 

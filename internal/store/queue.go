@@ -138,6 +138,17 @@ func (s *Store) Fail(ctx context.Context, jobID int64, errText string, retryAt t
 	return nil
 }
 
+// Release unlocks a job its worker could not start now (not its fault:
+// the attempt is given back) and makes it runnable again at retryAt.
+func (s *Store) Release(ctx context.Context, jobID int64, retryAt time.Time) error {
+	err := execOne(ctx, s.writer(), `UPDATE jobs SET locked_by = '', locked_until = 0, not_before = ?,
+		attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE id = ? AND state = 'pending'`, toDB(retryAt), jobID)
+	if err != nil {
+		return fmt.Errorf("release job %d: %w", jobID, err)
+	}
+	return nil
+}
+
 // Extend renews the lease of a job worker holds (a heartbeat);
 // ErrLeaseLost when worker no longer holds it.
 func (s *Store) Extend(ctx context.Context, jobID int64, worker string, lease time.Duration) error {

@@ -2,21 +2,27 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
 
 // Token is an API token. Only the SHA-256 of its secret is stored.
 type Token struct {
-	ID        int64
-	Name      string
-	Role      string // "admin" or "reader"
-	Hash      []byte // sha256 of the secret, computed by the caller
+	ID   int64
+	Name string
+	Role string // "admin", "reader" or "ingest"
+	Hash []byte // sha256 of the secret, computed by the caller
+	// RegistryID binds an ingest token to the one registry whose
+	// notifications it may deliver (0: not bound).
+	RegistryID int64
+	// ExpiresAt is when the token stops working (zero: never).
+	ExpiresAt time.Time
 	CreatedAt time.Time
 	LastUsed  time.Time
 }
 
-const tokenCols = "id, name, role, hash, created_at, last_used"
+const tokenCols = "id, name, role, hash, registry_id, expires_at, created_at, last_used"
 
 // lastUsedEvery is how stale LastUsed may get: TokenByHash writes it at
 // most this often, so authenticating requests rarely writes.
@@ -26,8 +32,8 @@ const lastUsedEvery = time.Minute
 // hash is taken.
 func (s *Store) CreateToken(ctx context.Context, t *Token) error {
 	created := s.nowTime()
-	err := s.writer().row(ctx, "INSERT INTO tokens (name, role, hash, created_at, last_used) VALUES (?, ?, ?, ?, ?) RETURNING id",
-		t.Name, t.Role, t.Hash, toDB(created), toDB(t.LastUsed)).Scan(&t.ID)
+	err := s.writer().row(ctx, "INSERT INTO tokens (name, role, hash, registry_id, expires_at, created_at, last_used) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		t.Name, t.Role, t.Hash, t.RegistryID, toDB(t.ExpiresAt), toDB(created), toDB(t.LastUsed)).Scan(&t.ID)
 	if isConflict(err) {
 		err = ErrConflict
 	}
@@ -79,12 +85,50 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 	return out, nil
 }
 
-// DeleteToken removes a token; ErrNotFound when there is none.
+// ErrLastAdmin is returned (wrapped) by DeleteToken when the token is
+// the last admin token that has not expired: without it nobody could
+// manage the server.
+var ErrLastAdmin = errors.New("the last admin token cannot be deleted")
+
+// DeleteToken removes a token; ErrNotFound when there is none,
+// ErrLastAdmin when it is the last working admin token.
 func (s *Store) DeleteToken(ctx context.Context, id int64) error {
-	if err := execOne(ctx, s.writer(), "DELETE FROM tokens WHERE id = ?", id); err != nil {
+	err := s.tx(ctx, func(c conn) error {
+		var role string
+		if err := c.row(ctx, "SELECT role FROM tokens WHERE id = ? {{forupdate}}", id).Scan(&role); err != nil {
+			return notFound(err)
+		}
+		if role == "admin" {
+			if err := lockAdmins(ctx, c); err != nil {
+				return err
+			}
+			var others int
+			err := c.row(ctx, "SELECT COUNT(*) FROM tokens WHERE role = 'admin' AND id <> ? AND (expires_at = 0 OR expires_at > ?)",
+				id, toDB(s.nowTime())).Scan(&others)
+			if err != nil {
+				return err
+			}
+			if others == 0 {
+				return ErrLastAdmin
+			}
+		}
+		return execOne(ctx, c, "DELETE FROM tokens WHERE id = ?", id)
+	})
+	if err != nil {
 		return fmt.Errorf("delete token %d: %w", id, err)
 	}
 	return nil
+}
+
+// lockAdmins serialises deletions of admin tokens on PostgreSQL (two
+// concurrent deletions of the last two would each see the other); SQLite
+// has one writer.
+func lockAdmins(ctx context.Context, c conn) error {
+	if c.d.name != postgresName {
+		return nil
+	}
+	_, err := c.exec(ctx, "SELECT pg_advisory_xact_lock(?, 1)", int32(repoLockSpace))
+	return err
 }
 
 // CountTokens counts the tokens.
@@ -97,10 +141,10 @@ func (s *Store) CountTokens(ctx context.Context) (int, error) {
 }
 
 func scanToken(sc scanner, t *Token) error {
-	var created, used int64
-	if err := sc.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created, &used); err != nil {
+	var expires, created, used int64
+	if err := sc.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &t.RegistryID, &expires, &created, &used); err != nil {
 		return err
 	}
-	t.CreatedAt, t.LastUsed = fromDB(created), fromDB(used)
+	t.ExpiresAt, t.CreatedAt, t.LastUsed = fromDB(expires), fromDB(created), fromDB(used)
 	return nil
 }

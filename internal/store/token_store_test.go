@@ -55,12 +55,29 @@ func testTokens(t *testing.T, open func(t *testing.T) *Store) {
 	if len(list) != 2 || list[1].Name != "dashboard" || string(list[1].Hash) != string(h2[:]) || !list[1].LastUsed.IsZero() {
 		t.Errorf("Tokens = %+v", list)
 	}
+	// The last admin stays (a reader cannot manage the server); an expired
+	// admin does not count as another one.
+	wantErr(t, "DeleteToken of the last admin", s.DeleteToken(ctx, admin.ID), ErrLastAdmin)
+	h3, h4 := sha256.Sum256([]byte("secret-3")), sha256.Sum256([]byte("secret-4"))
+	expired := &Token{Name: "old", Role: "admin", Hash: h3[:], ExpiresAt: clk.Now().Add(-time.Second)}
+	must(t, s.CreateToken(ctx, expired))
+	wantErr(t, "DeleteToken of the last unexpired admin", s.DeleteToken(ctx, admin.ID), ErrLastAdmin)
+	ingest := &Token{Name: "reg", Role: "ingest", Hash: h4[:], RegistryID: 7, ExpiresAt: t0.Add(48 * time.Hour)}
+	must(t, s.CreateToken(ctx, ingest))
+	if got, err := s.TokenByHash(ctx, h4[:]); err != nil || got.RegistryID != 7 || !got.ExpiresAt.Equal(t0.Add(48*time.Hour)) {
+		t.Errorf("TokenByHash(ingest) = %+v, %v; want registry 7 and its expiry", got, err)
+	}
+	must(t, s.DeleteToken(ctx, expired.ID))
+	must(t, s.DeleteToken(ctx, ingest.ID))
+	second := &Token{Name: "second", Role: "admin", Hash: h3[:]}
+	must(t, s.CreateToken(ctx, second))
 	must(t, s.DeleteToken(ctx, admin.ID))
 	wantErr(t, "DeleteToken twice", s.DeleteToken(ctx, admin.ID), ErrNotFound)
+	wantErr(t, "DeleteToken of the admin left", s.DeleteToken(ctx, second.ID), ErrLastAdmin)
 	_, err = s.TokenByHash(ctx, h1[:])
 	wantErr(t, "TokenByHash of a deleted token", err, ErrNotFound)
-	if n, _ := s.CountTokens(ctx); n != 1 {
-		t.Errorf("CountTokens after a delete = %d, want 1", n)
+	if n, _ := s.CountTokens(ctx); n != 2 {
+		t.Errorf("CountTokens after the deletes = %d, want 2 (the reader and the admin left)", n)
 	}
 }
 

@@ -72,12 +72,7 @@ func TestReplicasShareOneQueue(t *testing.T) {
 	b.start(t)
 
 	// One real image, pushed through the registry, scanned by either.
-	var ingest struct{ Token string }
-	a.api(t, a.token, "POST", "/api/v1/tokens", map[string]string{"name": "registry", "role": "ingest"}, &ingest)
-	reg := testbed.NotifyingRegistry(t, freePort(t), b.url+"/api/v1/events/distribution?token="+ingest.Token)
-	if c := a.api(t, a.token, "POST", "/api/v1/registries", map[string]any{"url": "http://" + reg}, nil); c != 201 {
-		t.Fatalf("connect registry: %d", c)
-	}
+	reg, _ := notifyingRegistry(t, a, b, "")
 	digest, push := appImage(t, "# replicas")
 	push(reg + "/rep/app:1")
 	var list imageList

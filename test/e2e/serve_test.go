@@ -238,21 +238,13 @@ func TestServePushToDashboard(t *testing.T) {
 	srv := startServe(t, data, port)
 	admin := srv.token
 
-	// Tokens: an ingest token for the registry, a reader for checks.
-	var ingest, reader struct{ Token string }
-	if c := srv.api(t, admin, "POST", "/api/v1/tokens", map[string]string{"name": "registry", "role": "ingest"}, &ingest); c != 201 {
-		t.Fatalf("create ingest token: %d", c)
-	}
+	// A reader token for checks; the registry notifies with an ingest
+	// token bound to it.
+	var reader struct{ Token string }
 	if c := srv.api(t, admin, "POST", "/api/v1/tokens", map[string]string{"name": "viewer", "role": "reader"}, &reader); c != 201 {
 		t.Fatalf("create reader token: %d", c)
 	}
-
-	regPort := freePort(t)
-	reg := testbed.NotifyingRegistry(t, regPort, srv.url+"/api/v1/events/distribution?token="+ingest.Token)
-	var created map[string]any
-	if c := srv.api(t, admin, "POST", "/api/v1/registries", map[string]any{"name": "loopback", "url": "http://" + reg}, &created); c != 201 {
-		t.Fatalf("connect registry: %d %v", c, created)
-	}
+	reg, ingest := notifyingRegistry(t, srv, srv, "loopback")
 
 	digest, push := appImage(t, "# one")
 	push(reg + "/shop/api:1.0")
@@ -327,7 +319,7 @@ func TestServePushToDashboard(t *testing.T) {
 	if c := srv.api(t, reader.Token, "POST", "/api/v1/registries", map[string]any{"url": "http://127.0.0.1:1"}, nil); c != 403 {
 		t.Errorf("reader token writing: %d, want 403", c)
 	}
-	if c := srv.api(t, ingest.Token, "GET", "/api/v1/images", nil, nil); c != 403 {
+	if c := srv.api(t, ingest, "GET", "/api/v1/images", nil, nil); c != 403 {
 		t.Errorf("ingest token reading: %d, want 403", c)
 	}
 	var e struct{ Error string }
@@ -392,12 +384,7 @@ func TestServeKillResume(t *testing.T) {
 	}
 	port := freePort(t)
 	srv := startServe(t, data, port, "--workers", "1")
-	var ingest struct{ Token string }
-	srv.api(t, srv.token, "POST", "/api/v1/tokens", map[string]string{"name": "registry", "role": "ingest"}, &ingest)
-	reg := testbed.NotifyingRegistry(t, freePort(t), srv.url+"/api/v1/events/distribution?token="+ingest.Token)
-	if c := srv.api(t, srv.token, "POST", "/api/v1/registries", map[string]any{"url": "http://" + reg}, nil); c != 201 {
-		t.Fatalf("connect registry: %d", c)
-	}
+	reg, _ := notifyingRegistry(t, srv, srv, "")
 	const n = 6
 	want := map[string]bool{}
 	var pushes []func(string)
@@ -464,12 +451,7 @@ func TestServeRematchOnDataUpdate(t *testing.T) {
 		t.Fatalf("db import: %s", stderr)
 	}
 	srv := startServe(t, data, freePort(t))
-	var ingest struct{ Token string }
-	srv.api(t, srv.token, "POST", "/api/v1/tokens", map[string]string{"name": "registry", "role": "ingest"}, &ingest)
-	reg := testbed.NotifyingRegistry(t, freePort(t), srv.url+"/api/v1/events/distribution?token="+ingest.Token)
-	if c := srv.api(t, srv.token, "POST", "/api/v1/registries", map[string]any{"url": "http://" + reg}, nil); c != 201 {
-		t.Fatalf("connect: %d", c)
-	}
+	reg, _ := notifyingRegistry(t, srv, srv, "")
 	_, push := appImage(t, "# data update")
 	push(reg + "/shop/data:1")
 	var list imageList
@@ -512,4 +494,26 @@ func TestServeRematchOnDataUpdate(t *testing.T) {
 	if list.Items[0].PulledAt != nil {
 		t.Errorf("Bulwark's own pulls were counted as a use of the image: pulledAt %v", list.Items[0].PulledAt)
 	}
+}
+
+// notifyingRegistry connects a new loopback registry to Bulwark through
+// admin (named name, or by its host when ""), makes an ingest token bound
+// to it, and starts the registry with its notifications going to notify
+// with that token. It returns the registry's host:port and the token.
+func notifyingRegistry(t *testing.T, admin, notify *bulwarkServer, name string) (reg, ingest string) {
+	t.Helper()
+	port := freePort(t)
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	var created struct{ ID int64 }
+	if c := admin.api(t, admin.token, "POST", "/api/v1/registries", map[string]any{"name": name, "url": url}, &created); c != 201 {
+		t.Fatalf("connect registry %s: %d", url, c)
+	}
+	var tok struct{ Token string }
+	if c := admin.api(t, admin.token, "POST", "/api/v1/tokens", map[string]any{"name": fmt.Sprintf("registry-%d", created.ID),
+		"role": "ingest", "registry": created.ID}, &tok); c != 201 {
+		t.Fatalf("create ingest token: %d", c)
+	}
+	reg = testbed.NotifyingRegistry(t, port, notify.url+"/api/v1/events/distribution?token="+tok.Token)
+	admin.api(t, admin.token, "POST", fmt.Sprintf("/api/v1/registries/%d/sync", created.ID), nil, nil)
+	return reg, tok.Token
 }
