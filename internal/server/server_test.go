@@ -32,7 +32,7 @@ type fixture struct {
 	dir   string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, configure ...func(*Options)) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(context.Background(), filepath.Join(dir, "bulwark.db"))
@@ -47,8 +47,12 @@ func newFixture(t *testing.T) *fixture {
 	logs := &bytes.Buffer{}
 	var h http.Handler
 	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	srv := New(Options{Store: st, Sealer: sealer, DBDir: filepath.Join(dir, "db"), Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		BaseURL: "http://bulwark.test", ListenAddr: hs.Listener.Addr().String()})
+	opts := Options{Store: st, Sealer: sealer, DBDir: filepath.Join(dir, "db"), Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		BaseURL: "http://bulwark.test", ListenAddr: hs.Listener.Addr().String()}
+	for _, c := range configure {
+		c(&opts)
+	}
+	srv := New(opts)
 	h = srv.Handler()
 	hs.Start()
 	t.Cleanup(hs.Close)

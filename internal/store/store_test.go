@@ -188,3 +188,37 @@ func count(t testing.TB, s *Store, query string, args ...any) int {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
+
+// TestPrivateFiles: the SQLite database and its WAL files are readable by
+// their owner only, and a data directory open to others is tightened.
+func TestPrivateFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := PrivateDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(dir); info.Mode().Perm() != 0o700 {
+		t.Errorf("data directory mode %04o after PrivateDir, want 0700", info.Mode().Perm())
+	}
+	path := filepath.Join(dir, "bulwark.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	must(t, s.SetSetting(ctx, "k", "v")) // a write, so that the WAL exists
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %04o, want 0600", filepath.Base(p), info.Mode().Perm())
+		}
+	}
+	if err := PrivateDir(path); err == nil {
+		t.Error("PrivateDir accepted a file")
+	}
+}

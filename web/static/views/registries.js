@@ -127,7 +127,8 @@ function notificationCard(url) {
       h('code', {class: 'mono endpoint', testid: 'notification-url'}, endpoint || 'not available'),
       endpoint ? copyButton(endpoint) : null),
     h('p', {class: 'hint'}, 'For the CNCF distribution registry, add this to its config.yml, with a token of role "ingest" ' +
-      '(POST /api/v1/tokens {"name": "registry", "role": "ingest"}); it can only deliver notifications. ' +
+      'bound to that registry (POST /api/v1/tokens {"name": "registry", "role": "ingest", "registry": ID}, ' +
+      'with the registry\'s ID from this page); it can only deliver that registry\'s notifications. ' +
       'A registry that cannot send headers may put it in the URL instead: ?token=INGEST_TOKEN.'),
     h('pre', {class: 'code-block'}, snippet),
     h('p', {class: 'hint'}, 'Without notifications Bulwark still finds new images when it syncs the registry.'));
