@@ -18,8 +18,8 @@ type Limits struct {
 	// the whole request with its body, WriteTimeout the answer, and
 	// IdleTimeout a kept-alive connection between requests.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	// TokenRate is the requests per second one token may make, with
-	// bursts of TokenBurst.
+	// TokenRate is the requests per second one ingest token may make,
+	// with bursts of TokenBurst.
 	TokenRate  float64
 	TokenBurst int
 	// EventsPerRequest bounds the image events of one notification
