@@ -78,6 +78,9 @@ func (s *bulwarkServer) start(t *testing.T) {
 		if strings.Contains(s.log.String(), "DATA RACE") {
 			t.Errorf("the server reported a data race:\n%s", s.log)
 		}
+		if s.token != "" && strings.Contains(s.log.String(), s.token) {
+			t.Error("the server logged its first admin token although --initial-token-file was given")
+		}
 		if t.Failed() {
 			t.Logf("server log:\n%s", lastLines(s.log.String(), 60))
 		}
