@@ -3,8 +3,10 @@ package image
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -28,9 +30,9 @@ const (
 type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
 // NewTransport is the HTTP transport for registry traffic: bounded
-// connect, TLS handshake and response-header waits (headerWait, 0 for the
-// default 30 s), through dial when it is set, and redirects only to the
-// host the request was for.
+// connect and TLS handshake, at most headerWait (0 for the default 30 s)
+// for the answer to start and between two reads of its body, through dial
+// when it is set, and redirects only to the host the request was for.
 func NewTransport(dial DialFunc, headerWait time.Duration) http.RoundTripper {
 	if dial == nil {
 		dial = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
@@ -48,7 +50,50 @@ func NewTransport(dial DialFunc, headerWait time.Duration) http.RoundTripper {
 		ResponseHeaderTimeout: headerWait,
 		ExpectContinueTimeout: time.Second,
 	}
-	return sameHostRedirects{t}
+	return sameHostRedirects{stallGuard{next: t, idle: headerWait}}
+}
+
+// stallGuard fails a response whose body stops arriving for idle: a
+// registry that sends a blob a byte a minute cannot hold a scan until its
+// overall timeout.
+type stallGuard struct {
+	next http.RoundTripper
+	idle time.Duration
+}
+
+func (g stallGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := g.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	b := &stallBody{ReadCloser: resp.Body, idle: g.idle}
+	b.timer = time.AfterFunc(g.idle, func() { b.stalled.Store(true); resp.Body.Close() })
+	resp.Body = b
+	return resp, nil
+}
+
+// stallBody closes its body when no byte arrived for idle.
+type stallBody struct {
+	io.ReadCloser
+	idle    time.Duration
+	timer   *time.Timer
+	stalled atomic.Bool
+}
+
+func (b *stallBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.timer.Reset(b.idle)
+	}
+	if err != nil && b.stalled.Load() {
+		err = fmt.Errorf("registry sent nothing for %v: %w", b.idle, err)
+	}
+	return n, err
+}
+
+func (b *stallBody) Close() error {
+	b.timer.Stop()
+	return b.ReadCloser.Close()
 }
 
 // sameHostRedirects refuses to follow a redirect to another host than the

@@ -131,7 +131,7 @@ func TestSlowClients(t *testing.T) {
 // AEAD suites only, and answers carry HSTS and nosniff.
 func TestTLSServing(t *testing.T) {
 	dir := t.TempDir()
-	cert, key, _, err := SelfSignedCert(dir, []string{"127.0.0.1", "bulwark.example.com"})
+	cert, _, _, err := SelfSignedCert(dir, []string{"127.0.0.1", "bulwark.example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestTLSServing(t *testing.T) {
 	if parsed2, _ := x509.ParseCertificate(blk2.Bytes); parsed2 == nil || parsed2.VerifyHostname("other.example.com") != nil {
 		t.Error("a certificate for another base URL host was not made")
 	}
-	cert, key, _, _ = SelfSignedCert(dir, []string{"127.0.0.1"})
+	cert, key, _, _ := SelfSignedCert(dir, []string{"127.0.0.1"})
 	addr := runServer(t, Limits{}, cert, key)
 	pemBytes, _ = os.ReadFile(cert)
 	pool := x509.NewCertPool()

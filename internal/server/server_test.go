@@ -262,7 +262,7 @@ func TestHarborEvent(t *testing.T) {
 	if code, body := f.do(f.admin, "POST", "/api/v1/registries", `{"name":"harbor","url":"https://harbor.example.com"}`); code != 201 {
 		t.Fatalf("connect: %d %s", code, body)
 	}
-	ev := `{"type":"PUSH_ARTIFACT","occur_at":` + fmt.Sprint(time.Now().Unix()) + `,"operator":"admin","event_data":{"resources":[{"digest":"sha256:`+strings.Repeat("a", 64)+`","tag":"v1","resource_url":"harbor.example.com/library/nginx:v1"}],"repository":{"date_created":1732540000,"name":"nginx","namespace":"library","repo_full_name":"library/nginx","repo_type":"public"}}}`
+	ev := `{"type":"PUSH_ARTIFACT","occur_at":` + fmt.Sprint(time.Now().Unix()) + `,"operator":"admin","event_data":{"resources":[{"digest":"sha256:` + strings.Repeat("a", 64) + `","tag":"v1","resource_url":"harbor.example.com/library/nginx:v1"}],"repository":{"date_created":1732540000,"name":"nginx","namespace":"library","repo_full_name":"library/nginx","repo_type":"public"}}}`
 	if code, body := f.do(f.admin, "POST", "/api/v1/events/harbor", ev); code != 200 {
 		t.Fatalf("harbor event: %d %s", code, body)
 	}
