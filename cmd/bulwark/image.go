@@ -102,7 +102,7 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 			return usageError{fmt.Errorf("--fail-on: %w", err)}
 		}
 	}
-	policy := match.DefaultPolicy
+	policy := match.DefaultPolicy()
 	if policy.Threshold, err = finding.ParseSeverity(f.unhealthyOn); err != nil {
 		return usageError{fmt.Errorf("--unhealthy-on: %w", err)}
 	}

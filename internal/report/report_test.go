@@ -56,7 +56,7 @@ func sample() *Image {
 		Vulnerabilities: vs,
 		Fixes:           match.Remediate(vs),
 		Summary:         match.Summarize(vs),
-		Verdict:         match.DefaultPolicy.Judge(vs),
+		Verdict:         match.DefaultPolicy().Judge(vs),
 		Database:        Database{Built: created.Add(-time.Hour), Updated: created.Add(-time.Hour), Sources: []string{"osv:Debian", "osv:PyPI"}},
 		SBOM:            &sbom.SBOM{Source: sbom.SourceInfo{Target: "docker-archive:app.tar"}, Packages: []sbom.Package{openssl, req}},
 	}

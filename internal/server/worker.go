@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/bulwarksec/bulwark/internal/finding"
 	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/match"
@@ -331,32 +329,6 @@ next:
 		out = append(out, v)
 	}
 	return out
-}
-
-var (
-	sbomEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
-	sbomDec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
-)
-
-// encodeSBOM is the stored form of an SBOM: zstd-compressed Bulwark JSON.
-func encodeSBOM(sb *sbom.SBOM) ([]byte, error) {
-	b, err := json.Marshal(sb)
-	if err != nil {
-		return nil, err
-	}
-	return sbomEnc.EncodeAll(b, nil), nil
-}
-
-func decodeSBOM(blob []byte) (*sbom.SBOM, error) {
-	b, err := sbomDec.DecodeAll(blob, nil)
-	if err != nil {
-		return nil, err
-	}
-	var sb sbom.SBOM
-	if err := json.Unmarshal(b, &sb); err != nil {
-		return nil, err
-	}
-	return &sb, nil
 }
 
 // ruleCacheTTL is how long a replica keeps the finding rules it read.
