@@ -17,7 +17,7 @@ import (
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/progress"
 	"github.com/bulwarksec/bulwark/internal/report"
-	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/scan"
 	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
 
@@ -149,46 +149,23 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 
 	ctx, cancel := context.WithTimeout(ctx, f.image.timeout)
 	defer cancel()
-	s, err := sbom.FromTarget(ctx, t, opts)
+	sb, err := scan.Catalog(ctx, t, opts)
 	if bar, ok := opts.Progress.(*progress.Bar); ok {
 		bar.Done()
 	}
 	if err != nil {
 		return err
 	}
-	res, err := match.Match(ctx, db, s.Packages, match.Options{MatchOwned: f.matchOwned})
+	res, err := scan.Evaluate(ctx, db, sb, scan.Options{
+		Match: match.Options{MatchOwned: f.matchOwned}, Ignore: rules, VEX: vex, Policy: policy,
+		Show: func(v match.Vulnerability) bool {
+			return (len(sevs) == 0 || slices.Contains(sevs, v.Rating.Severity)) && (!f.ignoreUnfixed || v.Status == match.StatusFixed)
+		},
+	})
 	if err != nil {
 		return err
 	}
-	kept, suppressed, expired := match.Suppress(res.Vulnerabilities, rules, vex, time.Now())
-	r := &report.Image{
-		Tool: "bulwark", Version: version, Created: time.Now().UTC(),
-		Target: s.Source, Distro: s.Distro.PrettyName, Packages: len(s.Packages),
-		Suppressed:  suppressed,
-		Fixes:       match.Remediate(kept),
-		Summary:     match.Summarize(kept),
-		Verdict:     policy.Judge(kept),
-		Unsupported: res.Unsupported,
-		Warnings:    s.Warnings,
-		SBOM:        s,
-		Database:    report.Database{Built: meta.Built, Updated: meta.Updated},
-	}
-	for name := range meta.Sources {
-		r.Database.Sources = append(r.Database.Sources, name)
-	}
-	slices.Sort(r.Database.Sources)
-	for _, e := range expired {
-		r.ExpiredIgnores = append(r.ExpiredIgnores, fmt.Sprintf("%s (%s, expired %s)", e.ID, e.Source, e.Expires.Format("2006-01-02")))
-	}
-	for _, v := range kept {
-		if len(sevs) > 0 && !slices.Contains(sevs, v.Rating.Severity) {
-			continue
-		}
-		if f.ignoreUnfixed && v.Status != match.StatusFixed {
-			continue
-		}
-		r.Vulnerabilities = append(r.Vulnerabilities, v)
-	}
+	r := res.Report("bulwark", version, time.Now().UTC())
 	color := format == report.FormatTable && (f.output == "" || f.output == "-") && term.IsTerminal(int(os.Stdout.Fd()))
 	if err := writeOutput(f.output, func(w io.Writer) error {
 		return report.Write(w, r, format, report.Options{Color: color})

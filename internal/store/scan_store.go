@@ -148,3 +148,16 @@ func insertVulns(ctx context.Context, c conn, imageID int64, vulns []Vulnerabili
 	}
 	return nil
 }
+
+// SaveSBOM keeps the SBOM of an image that could not be evaluated yet (no
+// vulnerability data), so that a later attempt matches it without pulling
+// the image again. An image already scanned keeps its stored SBOM; the
+// image row stays unscanned.
+func (s *Store) SaveSBOM(ctx context.Context, imageID int64, sbom []byte) error {
+	_, err := s.writer().exec(ctx, `INSERT INTO scans (image_id, scanned_at, sbom) VALUES (?, 0, ?)
+		ON CONFLICT (image_id) DO NOTHING`, imageID, nullBytes(sbom))
+	if err != nil {
+		return fmt.Errorf("save SBOM of image %d: %w", imageID, err)
+	}
+	return nil
+}

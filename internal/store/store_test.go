@@ -54,6 +54,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *Store) {
 		{"SaveScan", testSaveScan},
 		{"SaveScanAtomic", testSaveScanAtomic},
 		{"EachSBOM", testEachSBOM},
+		{"SaveSBOM", testSaveSBOM},
 		{"Totals", testTotals},
 		{"History", testHistory},
 		{"SaveEvents", testSaveEvents},
