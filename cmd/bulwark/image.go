@@ -58,7 +58,7 @@ TARGET is any target of "bulwark sbom", including sbom:FILE.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.dbDir, "db-dir", defaultDBDir(), "vulnerability database directory (env BULWARK_DB_DIR)")
 	fl.BoolVar(&f.offline, "offline", false, "never download vulnerability data (scans only read the local database anyway)")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif or cyclonedx")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit or cyclonedx")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	fl.StringSliceVar(&f.severities, "severity", nil, "report only these severities (critical,high,medium,low,informational,unknown)")
 	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fixed version")
@@ -172,7 +172,7 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 	}); err != nil {
 		return err
 	}
-	return scanExit(r.Vulnerabilities, failOn, f.exitCode)
+	return scanExit(res.Vulnerabilities, failOn, f.exitCode)
 }
 
 // scanExit applies --fail-on and --exit-code to the reported findings.
