@@ -106,4 +106,8 @@ func TestScanWithoutDataPullsOnce(t *testing.T) {
 	if err != nil || len(vs) != 1 || vs[0].VulnID != "GHSA-test-0000-0000" {
 		t.Fatalf("vulnerabilities after data arrived: %+v, %v", vs, err)
 	}
+	fs, err := f.st.ImageFindings(ctx, id)
+	if err != nil || len(fs) != 1 || fs[0].RuleID != "GHSA-test-0000-0000" || fs[0].Vulnerability.Package.Name != "left-pad" {
+		t.Fatalf("findings after data arrived: %+v, %v", fs, err)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/finding"
 )
 
 // Vulnerability is one finding of an image's last scan.
@@ -35,7 +37,10 @@ type ScanResult struct {
 	Fixable   int
 	SBOM      []byte // opaque (zstd-compressed JSON), kept for re-matching
 	Vulns     []Vulnerability
-	Report    []byte // opaque: the full JSON report for the image page
+	// Findings are the same results in the shared model, stored in the
+	// findings table every engine shares.
+	Findings []finding.Finding
+	Report   []byte // opaque: the full JSON report for the image page
 }
 
 // severityRank orders severities for ImageVulnerabilities.
@@ -121,6 +126,9 @@ func replaceScan(ctx context.Context, c conn, r ScanResult, at time.Time) error 
 	}
 	if err := insertVulns(ctx, c, r.ImageID, r.Vulns); err != nil {
 		return fmt.Errorf("insert vulnerabilities: %w", err)
+	}
+	if err := replaceImageFindings(ctx, c, r.ImageID, r.Findings, at); err != nil {
+		return fmt.Errorf("insert findings: %w", err)
 	}
 	_, err := c.exec(ctx, `INSERT INTO scans (image_id, scanned_at, sbom, report) VALUES (?, ?, ?, ?)
 		ON CONFLICT (image_id) DO UPDATE SET scanned_at = excluded.scanned_at, sbom = excluded.sbom, report = excluded.report`,

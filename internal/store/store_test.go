@@ -55,6 +55,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *Store) {
 		{"SaveScanAtomic", testSaveScanAtomic},
 		{"EachSBOM", testEachSBOM},
 		{"SaveSBOM", testSaveSBOM},
+		{"Findings", testFindings},
 		{"Totals", testTotals},
 		{"History", testHistory},
 		{"SaveEvents", testSaveEvents},
