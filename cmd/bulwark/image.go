@@ -115,25 +115,9 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 	if err != nil {
 		return err
 	}
-	var rules []match.IgnoreRule
-	ignoreFile := f.ignoreFile
-	if ignoreFile == "" {
-		if _, err := os.Stat(".bulwarkignore.yaml"); err == nil {
-			ignoreFile = ".bulwarkignore.yaml"
-		}
-	}
-	if ignoreFile != "" {
-		if rules, err = match.LoadIgnoreFile(ignoreFile); err != nil {
-			return err
-		}
-	}
-	var vex []match.VEXStatement
-	for _, p := range f.vex {
-		st, err := match.LoadVEX(p)
-		if err != nil {
-			return err
-		}
-		vex = append(vex, st...)
+	rules, vex, err := f.suppressions()
+	if err != nil {
+		return err
 	}
 
 	db, err := vulndb.Open(f.dbDir)
@@ -157,10 +141,7 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 		return err
 	}
 	res, err := scan.Evaluate(ctx, db, sb, scan.Options{
-		Match: match.Options{MatchOwned: f.matchOwned}, Ignore: rules, VEX: vex, Policy: policy,
-		Show: func(v match.Vulnerability) bool {
-			return (len(sevs) == 0 || slices.Contains(sevs, v.Rating.Severity)) && (!f.ignoreUnfixed || v.Status == match.StatusFixed)
-		},
+		Match: match.Options{MatchOwned: f.matchOwned}, Ignore: rules, VEX: vex, Policy: policy, Show: f.shown(sevs),
 	})
 	if err != nil {
 		return err
@@ -173,6 +154,40 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 		return err
 	}
 	return scanExit(res.Vulnerabilities, failOn, f.exitCode)
+}
+
+// suppressions are the ignore rules (--ignore-file, else
+// .bulwarkignore.yaml when present) and VEX statements (--vex) to apply.
+func (f *imageScanFlags) suppressions() ([]match.IgnoreRule, []match.VEXStatement, error) {
+	var rules []match.IgnoreRule
+	ignoreFile := f.ignoreFile
+	if ignoreFile == "" {
+		if _, err := os.Stat(".bulwarkignore.yaml"); err == nil {
+			ignoreFile = ".bulwarkignore.yaml"
+		}
+	}
+	if ignoreFile != "" {
+		var err error
+		if rules, err = match.LoadIgnoreFile(ignoreFile); err != nil {
+			return nil, nil, err
+		}
+	}
+	var vex []match.VEXStatement
+	for _, p := range f.vex {
+		st, err := match.LoadVEX(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		vex = append(vex, st...)
+	}
+	return rules, vex, nil
+}
+
+// shown says which findings to report: --severity and --ignore-unfixed.
+func (f *imageScanFlags) shown(sevs []finding.Severity) func(match.Vulnerability) bool {
+	return func(v match.Vulnerability) bool {
+		return (len(sevs) == 0 || slices.Contains(sevs, v.Rating.Severity)) && (!f.ignoreUnfixed || v.Status == match.StatusFixed)
+	}
 }
 
 // scanExit applies --fail-on and --exit-code to the reported findings.

@@ -94,12 +94,10 @@ func Write(w io.Writer, r *Image, f Format, opts Options) error {
 		return writeImageJSON(w, r)
 	case FormatSARIF:
 		return writeSARIF(w, &r.Run, r.Target.Target)
-	case FormatJUnit:
-		return writeJUnit(w, &r.Run)
 	case FormatCycloneDX:
 		return writeCycloneDX(w, r)
 	}
-	return fmt.Errorf("unknown format %q", f)
+	return WriteRun(w, &r.Run, f, opts)
 }
 
 // WriteRun renders any engine's findings in format f; CycloneDX, which
