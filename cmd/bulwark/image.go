@@ -133,16 +133,12 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 
 	ctx, cancel := context.WithTimeout(ctx, f.image.timeout)
 	defer cancel()
-	sb, err := scan.Catalog(ctx, t, opts)
+	res, err := scan.Image(ctx, t, opts, db, scan.Options{
+		Match: match.Options{MatchOwned: f.matchOwned}, Ignore: rules, VEX: vex, Policy: policy, Show: f.shown(sevs),
+	})
 	if bar, ok := opts.Progress.(*progress.Bar); ok {
 		bar.Done()
 	}
-	if err != nil {
-		return err
-	}
-	res, err := scan.Evaluate(ctx, db, sb, scan.Options{
-		Match: match.Options{MatchOwned: f.matchOwned}, Ignore: rules, VEX: vex, Policy: policy, Show: f.shown(sevs),
-	})
 	if err != nil {
 		return err
 	}
