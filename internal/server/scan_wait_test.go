@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/crane"
-	"github.com/google/go-containerregistry/pkg/registry"
 
 	"github.com/bulwarksec/bulwark/internal/store"
 	"github.com/bulwarksec/bulwark/internal/vulndb"
@@ -24,15 +22,15 @@ import (
 func countingRegistry(t *testing.T) (host string, pulls *atomic.Int64) {
 	t.Helper()
 	pulls = &atomic.Int64{}
-	reg := registry.New()
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/manifests/") {
-			pulls.Add(1)
-		}
-		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	return strings.TrimPrefix(hs.URL, "http://"), pulls
+	host = memRegistry(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/manifests/") {
+				pulls.Add(1)
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	return host, pulls
 }
 
 // pushNPMImage pushes an image holding one installed npm package.
