@@ -34,7 +34,9 @@ type Options struct {
 	Drop func(match.Vulnerability) bool
 	// Show limits the findings reported; the summary and the verdict
 	// still count every finding kept (--severity, --ignore-unfixed).
-	Show   func(match.Vulnerability) bool
+	Show func(match.Vulnerability) bool
+	// Policy judges the image's health; its zero value counts every
+	// finding, so callers start from match.DefaultPolicy.
 	Policy match.Policy
 	// Now is when ignore rules are checked for expiry (default time.Now).
 	Now time.Time
