@@ -204,7 +204,7 @@ func (s *Server) scan(ctx context.Context, job *store.Job) error {
 	err = s.evaluate(ctx, job.ID, img, sb, blob)
 	if errors.Is(err, vulndb.ErrNoDatabase) {
 		if e := s.store.SaveSBOM(ctx, img.ID, blob); e != nil {
-			return e
+			return fmt.Errorf("keep the SBOM until data arrives: %w", e)
 		}
 	}
 	return err
