@@ -17,7 +17,7 @@ import (
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/progress"
 	"github.com/bulwarksec/bulwark/internal/report"
-	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/scan"
 	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
 
@@ -58,7 +58,7 @@ TARGET is any target of "bulwark sbom", including sbom:FILE.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.dbDir, "db-dir", defaultDBDir(), "vulnerability database directory (env BULWARK_DB_DIR)")
 	fl.BoolVar(&f.offline, "offline", false, "never download vulnerability data (scans only read the local database anyway)")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif or cyclonedx")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, junit or cyclonedx")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output")
 	fl.StringSliceVar(&f.severities, "severity", nil, "report only these severities (critical,high,medium,low,informational,unknown)")
 	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fixed version")
@@ -102,7 +102,7 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 			return usageError{fmt.Errorf("--fail-on: %w", err)}
 		}
 	}
-	policy := match.DefaultPolicy
+	policy := match.DefaultPolicy()
 	if policy.Threshold, err = finding.ParseSeverity(f.unhealthyOn); err != nil {
 		return usageError{fmt.Errorf("--unhealthy-on: %w", err)}
 	}
@@ -115,25 +115,9 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 	if err != nil {
 		return err
 	}
-	var rules []match.IgnoreRule
-	ignoreFile := f.ignoreFile
-	if ignoreFile == "" {
-		if _, err := os.Stat(".bulwarkignore.yaml"); err == nil {
-			ignoreFile = ".bulwarkignore.yaml"
-		}
-	}
-	if ignoreFile != "" {
-		if rules, err = match.LoadIgnoreFile(ignoreFile); err != nil {
-			return err
-		}
-	}
-	var vex []match.VEXStatement
-	for _, p := range f.vex {
-		st, err := match.LoadVEX(p)
-		if err != nil {
-			return err
-		}
-		vex = append(vex, st...)
+	rules, vex, err := f.suppressions()
+	if err != nil {
+		return err
 	}
 
 	db, err := vulndb.Open(f.dbDir)
@@ -149,53 +133,57 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 
 	ctx, cancel := context.WithTimeout(ctx, f.image.timeout)
 	defer cancel()
-	s, err := sbom.FromTarget(ctx, t, opts)
+	res, err := scan.Image(ctx, t, opts, db, scan.Options{
+		Match: match.Options{MatchOwned: f.matchOwned}, Ignore: rules, VEX: vex, Policy: policy, Show: f.shown(sevs),
+	})
 	if bar, ok := opts.Progress.(*progress.Bar); ok {
 		bar.Done()
 	}
 	if err != nil {
 		return err
 	}
-	res, err := match.Match(ctx, db, s.Packages, match.Options{MatchOwned: f.matchOwned})
-	if err != nil {
-		return err
-	}
-	kept, suppressed, expired := match.Suppress(res.Vulnerabilities, rules, vex, time.Now())
-	r := &report.Image{
-		Tool: "bulwark", Version: version, Created: time.Now().UTC(),
-		Target: s.Source, Distro: s.Distro.PrettyName, Packages: len(s.Packages),
-		Suppressed:  suppressed,
-		Fixes:       match.Remediate(kept),
-		Summary:     match.Summarize(kept),
-		Verdict:     policy.Judge(kept),
-		Unsupported: res.Unsupported,
-		Warnings:    s.Warnings,
-		SBOM:        s,
-		Database:    report.Database{Built: meta.Built, Updated: meta.Updated},
-	}
-	for name := range meta.Sources {
-		r.Database.Sources = append(r.Database.Sources, name)
-	}
-	slices.Sort(r.Database.Sources)
-	for _, e := range expired {
-		r.ExpiredIgnores = append(r.ExpiredIgnores, fmt.Sprintf("%s (%s, expired %s)", e.ID, e.Source, e.Expires.Format("2006-01-02")))
-	}
-	for _, v := range kept {
-		if len(sevs) > 0 && !slices.Contains(sevs, v.Rating.Severity) {
-			continue
-		}
-		if f.ignoreUnfixed && v.Status != match.StatusFixed {
-			continue
-		}
-		r.Vulnerabilities = append(r.Vulnerabilities, v)
-	}
+	r := res.Report("bulwark", version, time.Now().UTC())
 	color := format == report.FormatTable && (f.output == "" || f.output == "-") && term.IsTerminal(int(os.Stdout.Fd()))
 	if err := writeOutput(f.output, func(w io.Writer) error {
 		return report.Write(w, r, format, report.Options{Color: color})
 	}); err != nil {
 		return err
 	}
-	return scanExit(r.Vulnerabilities, failOn, f.exitCode)
+	return scanExit(res.Vulnerabilities, failOn, f.exitCode)
+}
+
+// suppressions are the ignore rules (--ignore-file, else
+// .bulwarkignore.yaml when present) and VEX statements (--vex) to apply.
+func (f *imageScanFlags) suppressions() ([]match.IgnoreRule, []match.VEXStatement, error) {
+	var rules []match.IgnoreRule
+	ignoreFile := f.ignoreFile
+	if ignoreFile == "" {
+		if _, err := os.Stat(".bulwarkignore.yaml"); err == nil {
+			ignoreFile = ".bulwarkignore.yaml"
+		}
+	}
+	if ignoreFile != "" {
+		var err error
+		if rules, err = match.LoadIgnoreFile(ignoreFile); err != nil {
+			return nil, nil, err
+		}
+	}
+	var vex []match.VEXStatement
+	for _, p := range f.vex {
+		st, err := match.LoadVEX(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		vex = append(vex, st...)
+	}
+	return rules, vex, nil
+}
+
+// shown says which findings to report: --severity and --ignore-unfixed.
+func (f *imageScanFlags) shown(sevs []finding.Severity) func(match.Vulnerability) bool {
+	return func(v match.Vulnerability) bool {
+		return (len(sevs) == 0 || slices.Contains(sevs, v.Rating.Severity)) && (!f.ignoreUnfixed || v.Status == match.StatusFixed)
+	}
 }
 
 // scanExit applies --fail-on and --exit-code to the reported findings.

@@ -88,7 +88,7 @@ func defaultDataDir() string {
 
 func runServe(ctx context.Context, f *serveFlags) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	policy := match.DefaultPolicy
+	policy := match.DefaultPolicy()
 	var err error
 	if policy.Threshold, err = finding.ParseSeverity(f.unhealthyOn); err != nil {
 		return usageError{fmt.Errorf("--unhealthy-on: %w", err)}

@@ -30,7 +30,10 @@ const (
 	StatusSkip  Status = "skip"
 )
 
-// Finding is one result of one rule on one target.
+// Finding is one result of one rule on one target. An engine whose results
+// need more than the common fields adds one typed detail, so that every
+// writer and the store handle every engine's findings alike and the
+// writers that know the detail (a CycloneDX vulnerabilities section) use it.
 type Finding struct {
 	RuleID      string            `json:"ruleID"`
 	Kind        Kind              `json:"kind"`
@@ -44,6 +47,8 @@ type Finding struct {
 	References  []string          `json:"references,omitempty"`
 	Tags        []string          `json:"tags,omitempty"`
 	Time        time.Time         `json:"time,omitzero"`
+	// Vulnerability is the detail of a KindVulnerability finding.
+	Vulnerability *Vulnerability `json:"vulnerability,omitempty"`
 }
 
 // TargetKind names the sort of resource a Finding is about.

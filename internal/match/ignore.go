@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/package-url/packageurl-go"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -139,30 +140,18 @@ func packageMatches(want string, p PackageRef) bool {
 	if !strings.HasPrefix(want, "pkg:") {
 		return want == p.Name || want == p.Source || want == p.ID
 	}
-	have := purlBase(p.PURL)
-	if strings.Contains(want, "@") {
-		return purlBase(want) == have && strings.EqualFold(purlVersion(want), purlVersion(p.PURL))
+	w, err := packageurl.FromString(want)
+	if err != nil {
+		return false
 	}
-	return purlBase(want) == have
-}
-
-// purlBase is a purl without version, qualifiers and subpath.
-func purlBase(p string) string {
-	p, _, _ = strings.Cut(p, "?")
-	p, _, _ = strings.Cut(p, "#")
-	if i := strings.LastIndexByte(p, '@'); i > strings.LastIndexByte(p, '/') {
-		p = p[:i]
+	have, err := packageurl.FromString(p.PURL)
+	if err != nil {
+		return false
 	}
-	return p
-}
-
-func purlVersion(p string) string {
-	p, _, _ = strings.Cut(p, "?")
-	p, _, _ = strings.Cut(p, "#")
-	if i := strings.LastIndexByte(p, '@'); i > strings.LastIndexByte(p, '/') {
-		return p[i+1:]
+	if w.Type != have.Type || w.Namespace != have.Namespace || w.Name != have.Name {
+		return false
 	}
-	return ""
+	return w.Version == "" || strings.EqualFold(w.Version, have.Version)
 }
 
 // Suppress sets aside the findings that ignore rules or VEX statements

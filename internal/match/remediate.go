@@ -143,7 +143,8 @@ type Policy struct {
 }
 
 // DefaultPolicy is unhealthy when any critical or high finding has a fix.
-var DefaultPolicy = Policy{Threshold: finding.SeverityHigh, FixedOnly: true}
+// It is a function so that no caller can change the default for others.
+func DefaultPolicy() Policy { return Policy{Threshold: finding.SeverityHigh, FixedOnly: true} }
 
 // Verdict is an image's health.
 type Verdict struct {

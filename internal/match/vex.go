@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	cyclonedx "github.com/CycloneDX/cyclonedx-go"
 )
 
 // VEXStatement says whether a vulnerability affects products, from an
@@ -64,20 +66,11 @@ type openVEX struct {
 	} `json:"statements"`
 }
 
-// cdxVEX is the part of a CycloneDX document's vulnerabilities read.
+// cdxVEX is the part of a CycloneDX document read: its vulnerabilities,
+// in cyclonedx-go's types.
 type cdxVEX struct {
-	BOMFormat       string `json:"bomFormat"`
-	Vulnerabilities []struct {
-		ID       string `json:"id"`
-		Analysis struct {
-			State         string `json:"state"`
-			Justification string `json:"justification"`
-			Detail        string `json:"detail"`
-		} `json:"analysis"`
-		Affects []struct {
-			Ref string `json:"ref"`
-		} `json:"affects"`
-	} `json:"vulnerabilities"`
+	BOMFormat       string                    `json:"bomFormat"`
+	Vulnerabilities []cyclonedx.Vulnerability `json:"vulnerabilities"`
 }
 
 // LoadVEX reads an OpenVEX or CycloneDX VEX document.
@@ -156,25 +149,33 @@ func parseCycloneDXVEX(b []byte, path string) ([]VEXStatement, error) {
 		if v.ID == "" {
 			return nil, fmt.Errorf("%s: no id", where)
 		}
-		var status string
-		switch v.Analysis.State {
-		case "not_affected", "false_positive":
-			status = "not_affected"
-		case "resolved", "resolved_with_pedigree":
-			status = "fixed"
-		case "exploitable":
-			status = "affected"
-		case "in_triage", "":
-			status = "under_investigation"
-		default:
-			return nil, fmt.Errorf("%s: unknown analysis state %q", where, v.Analysis.State)
+		var a cyclonedx.VulnerabilityAnalysis
+		if v.Analysis != nil {
+			a = *v.Analysis
+		}
+		status, ok := cdxStatus[a.State]
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown analysis state %q", where, a.State)
 		}
 		st := VEXStatement{Vulnerability: v.ID, Status: status,
-			Justification: strings.TrimSpace(v.Analysis.Justification + " " + v.Analysis.Detail), Source: where}
-		for _, a := range v.Affects {
-			st.Products = append(st.Products, a.Ref)
+			Justification: strings.TrimSpace(string(a.Justification) + " " + a.Detail), Source: where}
+		if v.Affects != nil {
+			for _, af := range *v.Affects {
+				st.Products = append(st.Products, af.Ref)
+			}
 		}
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// cdxStatus maps CycloneDX analysis states to OpenVEX statuses.
+var cdxStatus = map[cyclonedx.ImpactAnalysisState]string{
+	cyclonedx.IASNotAffected:          "not_affected",
+	cyclonedx.IASFalsePositive:        "not_affected",
+	cyclonedx.IASResolved:             "fixed",
+	cyclonedx.IASResolvedWithPedigree: "fixed",
+	cyclonedx.IASExploitable:          "affected",
+	cyclonedx.IASInTriage:             "under_investigation",
+	"":                                "under_investigation",
 }

@@ -1,14 +1,12 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/bulwarksec/bulwark/internal/finding"
-	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/sbom"
 )
 
@@ -21,50 +19,61 @@ func writeCycloneDX(w io.Writer, r *Image) error {
 		s = &sbom.SBOM{Source: r.Target}
 	}
 	bom := sbom.CycloneDXBOM(s, sbom.WriteOptions{Version: r.Version, Time: r.Created})
-	byID := map[string]int{}
-	var vulns []cdx.Vulnerability
-	add := func(v match.Vulnerability, notAffected bool) {
-		i, ok := byID[v.ID]
-		if !ok {
-			i = len(vulns)
-			byID[v.ID] = i
-			vulns = append(vulns, cdxVulnerability(v))
-		}
-		status := cdx.VulnerabilityStatusAffected
-		if notAffected {
-			status = cdx.VulnerabilityStatusNotAffected
-			vulns[i].Analysis = &cdx.VulnerabilityAnalysis{State: cdx.IASNotAffected, Detail: v.Note}
-		}
-		aff := append(*vulns[i].Affects, cdx.Affects{Ref: v.Package.ID,
-			Range: &[]cdx.AffectedVersions{{Version: v.Installed, Status: status}}})
-		vulns[i].Affects = &aff
-		if v.Fixed != "" {
-			rec := fmt.Sprintf("Upgrade %s to %s.", v.Package.Name, v.Fixed)
-			if !strings.Contains(vulns[i].Recommendation, rec) {
-				vulns[i].Recommendation = strings.TrimSpace(vulns[i].Recommendation + " " + rec)
-			}
-		}
+	vs := cdxVulnerabilities{byID: map[string]int{}}
+	for _, f := range r.Findings {
+		vs.add(f, false)
 	}
-	for _, v := range r.Vulnerabilities {
-		add(v, false)
+	for _, f := range r.Suppressed {
+		vs.add(f, true)
 	}
-	for _, v := range r.Suppressed {
-		add(v, true)
-	}
-	bom.Vulnerabilities = &vulns
+	bom.Vulnerabilities = &vs.list
 	return sbom.WriteCycloneDX(w, bom)
 }
 
-func cdxVulnerability(v match.Vulnerability) cdx.Vulnerability {
+// cdxVulnerabilities gathers the findings of each advisory into one entry.
+type cdxVulnerabilities struct {
+	list []cdx.Vulnerability
+	byID map[string]int
+}
+
+// add records the package of f as affected (or not) by its advisory.
+// Findings without vulnerability detail have no place in CycloneDX.
+func (c *cdxVulnerabilities) add(f finding.Finding, notAffected bool) {
+	v := f.Vulnerability
+	if v == nil {
+		return
+	}
+	i, ok := c.byID[f.RuleID]
+	if !ok {
+		i = len(c.list)
+		c.byID[f.RuleID] = i
+		c.list = append(c.list, cdxVulnerability(f))
+	}
+	e := &c.list[i]
+	status := cdx.VulnerabilityStatusAffected
+	if notAffected {
+		status = cdx.VulnerabilityStatusNotAffected
+		e.Analysis = &cdx.VulnerabilityAnalysis{State: cdx.IASNotAffected, Detail: v.Note}
+	}
+	aff := append(*e.Affects, cdx.Affects{Ref: v.Package.ID,
+		Range: &[]cdx.AffectedVersions{{Version: v.Installed, Status: status}}})
+	e.Affects = &aff
+	if f.Remediation != "" && !strings.Contains(e.Recommendation, f.Remediation) {
+		e.Recommendation = strings.TrimSpace(e.Recommendation + " " + f.Remediation)
+	}
+}
+
+func cdxVulnerability(f finding.Finding) cdx.Vulnerability {
+	v := f.Vulnerability
 	out := cdx.Vulnerability{
-		BOMRef:      v.ID,
-		ID:          v.ID,
-		Source:      &cdx.Source{Name: sourceName(v.ID)},
-		Description: v.Title,
+		BOMRef:      f.RuleID,
+		ID:          f.RuleID,
+		Source:      &cdx.Source{Name: sourceName(f.RuleID)},
+		Description: f.Title,
 		Affects:     &[]cdx.Affects{},
 	}
-	if len(v.References) > 0 {
-		out.Source.URL = v.References[0]
+	if len(f.References) > 0 {
+		out.Source.URL = f.References[0]
 	}
 	if len(v.Aliases) > 0 {
 		refs := make([]cdx.VulnerabilityReference, 0, len(v.Aliases))
@@ -73,13 +82,13 @@ func cdxVulnerability(v match.Vulnerability) cdx.Vulnerability {
 		}
 		out.References = &refs
 	}
-	rating := cdx.VulnerabilityRating{Severity: cdxSeverity(v.Rating.Severity), Method: cdx.ScoringMethodOther}
-	if v.Rating.Source != "" {
-		rating.Source = &cdx.Source{Name: v.Rating.Source}
+	rating := cdx.VulnerabilityRating{Severity: cdxSeverity(f.Severity), Method: cdx.ScoringMethodOther}
+	if v.RatedBy != "" {
+		rating.Source = &cdx.Source{Name: v.RatedBy}
 	}
-	if v.Rating.Vector != "" {
-		score := v.Rating.Score
-		rating.Score, rating.Vector, rating.Method = &score, v.Rating.Vector, scoringMethod(v.Rating.Vector)
+	if v.Vector != "" {
+		score := v.Score
+		rating.Score, rating.Vector, rating.Method = &score, v.Vector, scoringMethod(v.Vector)
 	}
 	out.Ratings = &[]cdx.VulnerabilityRating{rating}
 	return out

@@ -4,15 +4,31 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/bulwarksec/bulwark/internal/match"
+	"github.com/bulwarksec/bulwark/internal/finding"
 )
 
-func writeJSON(w io.Writer, r *Image) error {
+func writeImageJSON(w io.Writer, r *Image) error {
 	out := *r
-	if out.Vulnerabilities == nil {
-		out.Vulnerabilities = []match.Vulnerability{}
+	out.Findings = nonNil(out.Findings)
+	return encodeJSON(w, &out)
+}
+
+func writeRunJSON(w io.Writer, r *Run) error {
+	out := *r
+	out.Findings = nonNil(out.Findings)
+	return encodeJSON(w, &out)
+}
+
+// nonNil makes an empty list [] rather than null in JSON.
+func nonNil(fs []finding.Finding) []finding.Finding {
+	if fs == nil {
+		return []finding.Finding{}
 	}
+	return fs
+}
+
+func encodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(&out)
+	return enc.Encode(v)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,17 +49,17 @@ func sample() *Image {
 			Title: "requests sends the Authorization header on redirects to http", Path: "app/requirements.txt", Layer: "sha256:bbb", MatchedBy: "PyPI/requests (package)"},
 	}
 	created := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	target := finding.Target{Kind: finding.TargetImage, ID: "image:sha256:0123", Name: "docker-archive:app.tar"}
 	return &Image{
-		Tool: "bulwark", Version: "test", Created: created,
-		Target:          sbom.SourceInfo{Target: "docker-archive:app.tar", Digest: "sha256:0123"},
-		Distro:          "Debian GNU/Linux 12 (bookworm)",
-		Packages:        2,
-		Vulnerabilities: vs,
-		Fixes:           match.Remediate(vs),
-		Summary:         match.Summarize(vs),
-		Verdict:         match.DefaultPolicy.Judge(vs),
-		Database:        Database{Built: created.Add(-time.Hour), Updated: created.Add(-time.Hour), Sources: []string{"osv:Debian", "osv:PyPI"}},
-		SBOM:            &sbom.SBOM{Source: sbom.SourceInfo{Target: "docker-archive:app.tar"}, Packages: []sbom.Package{openssl, req}},
+		Run:      Run{Tool: "bulwark", Version: "test", Created: created, Findings: match.Findings(vs, target)},
+		Target:   sbom.SourceInfo{Target: "docker-archive:app.tar", Digest: "sha256:0123"},
+		Distro:   "Debian GNU/Linux 12 (bookworm)",
+		Packages: 2,
+		Fixes:    match.Remediate(vs),
+		Summary:  match.Summarize(vs),
+		Verdict:  match.DefaultPolicy().Judge(vs),
+		Database: Database{Built: created.Add(-time.Hour), Updated: created.Add(-time.Hour), Sources: []string{"osv:Debian", "osv:PyPI"}},
+		SBOM:     &sbom.SBOM{Source: sbom.SourceInfo{Target: "docker-archive:app.tar"}, Packages: []sbom.Package{openssl, req}},
 	}
 }
 
@@ -79,14 +80,52 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func TestTableAndJSONGolden(t *testing.T) {
+func TestImageGolden(t *testing.T) {
 	r := sample()
-	for _, f := range []Format{FormatTable, FormatJSON} {
+	for _, f := range []Format{FormatTable, FormatJSON, FormatSARIF, FormatJUnit} {
 		var buf bytes.Buffer
 		if err := Write(&buf, r, f, Options{Now: r.Created}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "sample."+string(f), buf.Bytes())
+	}
+}
+
+// sampleRun is what a posture or policy engine reports: one finding per
+// status, on a node and a workload.
+func sampleRun() *Run {
+	node := finding.Target{Kind: finding.TargetNode, ID: "k8s:prod/node/worker-1", Name: "worker-1"}
+	pod := finding.Target{Kind: finding.TargetWorkload, ID: "k8s:prod/shop/Deployment/web", Name: "shop/web"}
+	return &Run{Tool: "bulwark", Version: "test", Created: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), Findings: []finding.Finding{
+		{RuleID: "CIS-4.1.1", Kind: finding.KindBenchmark, Status: finding.StatusFail, Severity: finding.SeverityHigh,
+			Title: "kubelet service file permissions are 600 or stricter", Target: node,
+			Location: finding.Location{Path: "/etc/systemd/system/kubelet.service"}, Evidence: map[string]string{"mode": "0644"},
+			Remediation: "chmod 600 /etc/systemd/system/kubelet.service", Tags: []string{"CIS 4.1.1"}},
+		{RuleID: "CIS-4.2.1", Kind: finding.KindBenchmark, Status: finding.StatusPass, Severity: finding.SeverityHigh,
+			Title: "anonymous auth is disabled", Target: node},
+		{RuleID: "CIS-4.2.6", Kind: finding.KindBenchmark, Status: finding.StatusError, Severity: finding.SeverityMedium,
+			Title: "protect kernel defaults", Target: node, Evidence: map[string]string{"error": "kubelet config not found"}},
+		{RuleID: "CIS-4.3.1", Kind: finding.KindBenchmark, Status: finding.StatusSkip, Severity: finding.SeverityLow,
+			Title: "kube-proxy metrics bound to localhost", Target: node},
+		{RuleID: "POL-privileged", Kind: finding.KindMisconfiguration, Status: finding.StatusWarn, Severity: finding.SeverityCritical,
+			Title: "container runs privileged", Target: pod, Location: finding.Location{JSONPath: "spec.template.spec.containers[0].securityContext.privileged"},
+			Remediation: "set privileged: false", References: []string{"https://kubernetes.io/docs/concepts/security/pod-security-standards/"},
+			Tags: []string{"MITRE T1611"}},
+	}}
+}
+
+// TestRunGolden: any engine's findings render through the same writers.
+func TestRunGolden(t *testing.T) {
+	r := sampleRun()
+	for _, f := range []Format{FormatTable, FormatJSON, FormatSARIF, FormatJUnit} {
+		var buf bytes.Buffer
+		if err := WriteRun(&buf, r, f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "run."+string(f), buf.Bytes())
+	}
+	if err := WriteRun(io.Discard, r, FormatCycloneDX, Options{}); err == nil {
+		t.Error("CycloneDX of findings without an SBOM: no error")
 	}
 }
 

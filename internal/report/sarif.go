@@ -1,21 +1,23 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/bulwarksec/bulwark/internal/finding"
-	"github.com/bulwarksec/bulwark/internal/match"
 )
 
 // writeSARIF writes SARIF 2.1.0 (owenrumney/go-sarif, the library Trivy
-// and others use): one rule per vulnerability ID, with its severity as
-// GitHub reads it (security-severity), and one result per affected
-// package, located at the package's path in the image.
-func writeSARIF(w io.Writer, r *Image) error {
+// and others use): one rule per rule ID, with its severity as GitHub reads
+// it (security-severity), and one result per finding, located at its path
+// (else at target).
+func writeSARIF(w io.Writer, r *Run, target string) error {
 	rep, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return err
@@ -23,33 +25,16 @@ func writeSARIF(w io.Writer, r *Image) error {
 	run := sarif.NewRunWithInformationURI("bulwark", "https://github.com/bulwarksec/bulwark")
 	run.Tool.Driver.Version = &r.Version
 	rules := map[string]int{}
-	for _, v := range r.Vulnerabilities {
-		if _, ok := rules[v.ID]; !ok {
-			rules[v.ID] = len(rules)
-			rule := run.AddRule(v.ID).
-				WithName(ruleName(v)).
-				WithShortDescription(sarif.NewMultiformatMessageString(firstNonEmpty(v.Title, v.ID))).
-				WithFullDescription(sarif.NewMultiformatMessageString(firstNonEmpty(v.Title, v.ID))).
-				WithMarkdownHelp(ruleHelp(v)).
-				WithTextHelp(ruleHelp(v))
-			if len(v.References) > 0 {
-				rule.WithHelpURI(v.References[0])
-			}
-			pb := sarif.NewPropertyBag()
-			pb.Add("tags", []string{"vulnerability", "security", v.Rating.Severity.String()})
-			pb.Add("security-severity", fmt.Sprintf("%.1f", securitySeverity(v)))
-			rule.AttachPropertyBag(pb)
+	for _, f := range r.Findings {
+		if _, ok := rules[f.RuleID]; !ok {
+			rules[f.RuleID] = len(rules)
+			addSARIFRule(run, f)
 		}
-		loc := v.Path
-		if loc == "" {
-			loc = r.Target.Target
-		}
-		msg := fmt.Sprintf("Package: %s\nInstalled version: %s\nVulnerability: %s\nSeverity: %s\nFixed version: %s\nStatus: %s\nLayer: %s",
-			v.Package.Name, v.Installed, v.ID, v.Rating.Severity, firstNonEmpty(v.Fixed, "none"), v.Status, firstNonEmpty(v.Layer, "-"))
-		run.CreateResultForRule(v.ID).
-			WithRuleIndex(rules[v.ID]).
-			WithLevel(sarifLevel(v.Rating.Severity)).
-			WithMessage(sarif.NewTextMessage(msg)).
+		loc := cmp.Or(f.Location.Path, f.Location.JSONPath, target, f.Target.Name, f.Target.ID)
+		run.CreateResultForRule(f.RuleID).
+			WithRuleIndex(rules[f.RuleID]).
+			WithLevel(sarifLevel(f)).
+			WithMessage(sarif.NewTextMessage(resultMessage(f))).
 			AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
 				WithArtifactLocation(sarif.NewSimpleArtifactLocation(loc)).
 				WithRegion(sarif.NewSimpleRegion(1, 1))))
@@ -58,13 +43,54 @@ func writeSARIF(w io.Writer, r *Image) error {
 	return rep.PrettyWrite(w)
 }
 
+func addSARIFRule(run *sarif.Run, f finding.Finding) {
+	title := cmp.Or(f.Title, f.RuleID)
+	rule := run.AddRule(f.RuleID).
+		WithName(ruleName(f)).
+		WithShortDescription(sarif.NewMultiformatMessageString(title)).
+		WithFullDescription(sarif.NewMultiformatMessageString(title)).
+		WithMarkdownHelp(ruleHelp(f)).
+		WithTextHelp(ruleHelp(f))
+	if len(f.References) > 0 {
+		rule.WithHelpURI(f.References[0])
+	}
+	pb := sarif.NewPropertyBag()
+	tags := []string{string(f.Kind), "security", f.Severity.String()}
+	if f.Kind == finding.KindVulnerability {
+		tags[0] = "vulnerability"
+	}
+	pb.Add("tags", append(tags, f.Tags...))
+	pb.Add("security-severity", fmt.Sprintf("%.1f", securitySeverity(f)))
+	rule.AttachPropertyBag(pb)
+}
+
+// resultMessage is the text of a finding's result: its package and
+// versions for a vulnerability, else its rule, status and target.
+func resultMessage(f finding.Finding) string {
+	if v := f.Vulnerability; v != nil {
+		return fmt.Sprintf("Package: %s\nInstalled version: %s\nVulnerability: %s\nSeverity: %s\nFixed version: %s\nStatus: %s\nLayer: %s",
+			v.Package.Name, v.Installed, f.RuleID, f.Severity, cmp.Or(v.Fixed, "none"), v.Fix, cmp.Or(f.Location.Layer, "-"))
+	}
+	msg := fmt.Sprintf("Rule: %s\nStatus: %s\nSeverity: %s\nTarget: %s", f.RuleID, f.Status, f.Severity, cmp.Or(f.Target.Name, f.Target.ID))
+	if l := location(f.Location); l != "" {
+		msg += "\nLocation: " + l
+	}
+	for _, k := range slices.Sorted(maps.Keys(f.Evidence)) {
+		msg += fmt.Sprintf("\n%s: %s", k, f.Evidence[k])
+	}
+	if f.Remediation != "" {
+		msg += "\nRemediation: " + f.Remediation
+	}
+	return msg
+}
+
 // securitySeverity is the 0-10 number GitHub grades by: the CVSS score,
 // or the middle of the label's band.
-func securitySeverity(v match.Vulnerability) float64 {
-	if v.Rating.Score > 0 {
-		return v.Rating.Score
+func securitySeverity(f finding.Finding) float64 {
+	if v := f.Vulnerability; v != nil && v.Score > 0 {
+		return v.Score
 	}
-	switch v.Rating.Severity {
+	switch f.Severity {
 	case finding.SeverityCritical:
 		return 9.5
 	case finding.SeverityHigh:
@@ -77,8 +103,13 @@ func securitySeverity(v match.Vulnerability) float64 {
 	return 0
 }
 
-func sarifLevel(s finding.Severity) string {
-	switch {
+// sarifLevel grades a finding that failed by its severity; one that
+// passed or does not apply is "none".
+func sarifLevel(f finding.Finding) string {
+	if f.Status == finding.StatusPass || f.Status == finding.StatusSkip {
+		return "none"
+	}
+	switch s := f.Severity; {
 	case s >= finding.SeverityHigh:
 		return "error"
 	case s == finding.SeverityMedium:
@@ -87,34 +118,43 @@ func sarifLevel(s finding.Severity) string {
 	return "note"
 }
 
-func ruleName(v match.Vulnerability) string {
-	t := string(v.Package.Type)
-	if t == "" {
-		return "PackageVulnerability"
+// ruleName is the rule's kind in CamelCase: "DebPackageVulnerability",
+// "Misconfiguration".
+func ruleName(f finding.Finding) string {
+	name := string(f.Kind)
+	if v := f.Vulnerability; v != nil {
+		name = v.Package.Type + "PackageVulnerability"
+		if v.Package.Type == "" {
+			name = "PackageVulnerability"
+		}
 	}
-	return strings.ToUpper(t[:1]) + t[1:] + "PackageVulnerability"
+	if name == "" {
+		return "Finding"
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
 }
 
-func ruleHelp(v match.Vulnerability) string {
+func ruleHelp(f finding.Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Vulnerability %s\nSeverity: %s\n", v.ID, v.Rating.Severity)
-	if v.Rating.Vector != "" {
-		fmt.Fprintf(&b, "CVSS: %.1f %s\n", v.Rating.Score, v.Rating.Vector)
+	fmt.Fprintf(&b, "%s %s\nSeverity: %s\n", ruleWord(f), f.RuleID, f.Severity)
+	if v := f.Vulnerability; v != nil && v.Vector != "" {
+		fmt.Fprintf(&b, "CVSS: %.1f %s\n", v.Score, v.Vector)
 	}
-	if len(v.Aliases) > 0 {
+	if v := f.Vulnerability; v != nil && len(v.Aliases) > 0 {
 		fmt.Fprintf(&b, "Aliases: %s\n", strings.Join(v.Aliases, ", "))
 	}
-	for _, ref := range v.References {
+	if f.Vulnerability == nil && f.Remediation != "" {
+		fmt.Fprintf(&b, "Remediation: %s\n", f.Remediation)
+	}
+	for _, ref := range f.References {
 		fmt.Fprintf(&b, "%s\n", ref)
 	}
 	return b.String()
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
+func ruleWord(f finding.Finding) string {
+	if f.Kind == finding.KindVulnerability {
+		return "Vulnerability"
 	}
-	return ""
+	return "Rule"
 }

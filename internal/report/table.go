@@ -1,17 +1,14 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/bulwarksec/bulwark/internal/finding"
 	"github.com/bulwarksec/bulwark/internal/match"
-	"github.com/bulwarksec/bulwark/internal/sbom"
 )
 
 // ANSI colours per severity.
@@ -28,17 +25,24 @@ const colorReset = "\033[0m"
 var severityOrder = []finding.Severity{finding.SeverityCritical, finding.SeverityHigh, finding.SeverityMedium,
 	finding.SeverityLow, finding.SeverityInformational, finding.SeverityUnknown}
 
-func writeTable(w io.Writer, r *Image, opts Options) error {
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	paint := func(s finding.Severity, text string) string {
-		if c := severityColor[s]; opts.Color && c != "" {
+// painter colours text by severity, or leaves it plain.
+type painter func(finding.Severity, string) string
+
+func newPainter(color bool) painter {
+	return func(s finding.Severity, text string) string {
+		if c := severityColor[s]; color && c != "" {
 			return c + text + colorReset
 		}
 		return text
 	}
+}
+
+func writeImageTable(w io.Writer, r *Image, opts Options) error {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	paint := newPainter(opts.Color)
 	var b strings.Builder
 	head := r.Target.Target
 	if r.Distro != "" {
@@ -53,57 +57,8 @@ func writeTable(w io.Writer, r *Image, opts Options) error {
 			age(now.Sub(r.Database.Updated)))
 	}
 	fmt.Fprintf(&b, "\n%d packages, %s\n", r.Packages, countsLine(r.Summary, paint))
-
-	// Group by package type, in a stable order.
-	groups := map[sbom.Type][]match.Vulnerability{}
-	for _, v := range r.Vulnerabilities {
-		groups[v.Package.Type] = append(groups[v.Package.Type], v)
-	}
-	types := make([]sbom.Type, 0, len(groups))
-	for t := range groups {
-		types = append(types, t)
-	}
-	slices.Sort(types)
-	for _, t := range types {
-		vs := groups[t]
-		slices.SortStableFunc(vs, func(a, b match.Vulnerability) int {
-			return cmp.Or(strings.Compare(a.Package.Name, b.Package.Name), cmp.Compare(b.Rating.Severity, a.Rating.Severity),
-				strings.Compare(a.ID, b.ID))
-		})
-		fmt.Fprintf(&b, "\n%s (%d)\n", t, len(vs))
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "PACKAGE\tINSTALLED\tFIXED IN\tVULNERABILITY\tSEVERITY\tSTATUS\tTITLE")
-		for _, v := range vs {
-			fixed := v.Fixed
-			if fixed == "" {
-				fixed = "-"
-			}
-			status := string(v.Status)
-			if v.DistroStatus != "" {
-				status += " (" + v.DistroStatus + ")"
-			}
-			sev := v.Rating.Severity.String()
-			if v.Rating.Score > 0 {
-				sev += fmt.Sprintf(" %.1f", v.Rating.Score)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Installed, fixed, v.ID,
-				paint(v.Rating.Severity, sev), status, shorten(v.Title, 60))
-		}
-		tw.Flush()
-	}
-	if len(r.Fixes) > 0 {
-		fmt.Fprintf(&b, "\nremediation: %s\n", r.Summary.Line())
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		for _, f := range r.Fixes {
-			open := ""
-			if len(f.Open) > 0 {
-				open = fmt.Sprintf(" (%d stay open: no fix)", len(f.Open))
-			}
-			fmt.Fprintf(tw, "  %s\t%s -> %s\tfixes %d, up to %s%s\n", f.Package.Name, f.Installed, f.To,
-				len(f.Fixes), paint(f.Highest, f.Highest.String()), open)
-		}
-		tw.Flush()
-	}
+	writeFindings(&b, r.Findings, paint)
+	writeFixes(&b, r, paint)
 	if len(r.Suppressed) > 0 {
 		fmt.Fprintf(&b, "\n%d findings suppressed by ignore rules or VEX\n", len(r.Suppressed))
 	}
@@ -122,7 +77,25 @@ func writeTable(w io.Writer, r *Image, opts Options) error {
 	return err
 }
 
-func countsLine(s match.Summary, paint func(finding.Severity, string) string) string {
+// writeFixes lists the upgrade per package that fixes its findings.
+func writeFixes(b *strings.Builder, r *Image, paint painter) {
+	if len(r.Fixes) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nremediation: %s\n", r.Summary.Line())
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, f := range r.Fixes {
+		open := ""
+		if len(f.Open) > 0 {
+			open = fmt.Sprintf(" (%d stay open: no fix)", len(f.Open))
+		}
+		fmt.Fprintf(tw, "  %s\t%s -> %s\tfixes %d, up to %s%s\n", f.Package.Name, f.Installed, f.To,
+			len(f.Fixes), paint(f.Highest, f.Highest.String()), open)
+	}
+	tw.Flush()
+}
+
+func countsLine(s match.Summary, paint painter) string {
 	if s.Total == 0 {
 		return "no known vulnerabilities"
 	}

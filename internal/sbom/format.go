@@ -18,12 +18,13 @@ const (
 	FormatSPDX      Format = "spdx-json"
 )
 
-// Formats lists the formats in the order help text shows them.
-var Formats = []Format{FormatCycloneDX, FormatSPDX, FormatJSON}
+// Formats lists the formats in the order help text shows them, in a new
+// slice each call, so that no caller can change the list for others.
+func Formats() []Format { return []Format{FormatCycloneDX, FormatSPDX, FormatJSON} }
 
 // ParseFormat reads a format name.
 func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		if string(f) == s {
 			return f, nil
 		}

@@ -30,7 +30,7 @@ func TestFormatsValidateAndRoundTrip(t *testing.T) {
 		FormatCycloneDX: testbed.CycloneDXSchema(t),
 		FormatSPDX:      testbed.SPDXSchema(t),
 	}
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		t.Run(string(f), func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Encode(&buf, s, f, WriteOptions{Version: "test", Time: time.Unix(0, 0)}); err != nil {

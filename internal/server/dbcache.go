@@ -85,3 +85,6 @@ func (c *cachedDB) Advisory(id string) (*vulndb.Advisory, error) {
 	c.mu.Unlock()
 	return a, nil
 }
+
+// Meta is vulndb.DB.Meta.
+func (c *cachedDB) Meta() vulndb.Meta { return c.db.Meta() }

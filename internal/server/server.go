@@ -113,7 +113,7 @@ func New(opts Options) *Server {
 		opts.WorkerID = h + "-" + randomID()
 	}
 	if opts.Policy == (match.Policy{}) {
-		opts.Policy = match.DefaultPolicy
+		opts.Policy = match.DefaultPolicy()
 	}
 	opts.Limits = opts.Limits.withDefaults()
 	s := &Server{opts: opts, store: opts.Store, log: opts.Logger, metrics: newMetrics(), wakeCh: make(chan struct{}, 1),

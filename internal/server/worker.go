@@ -10,13 +10,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/bulwarksec/bulwark/internal/finding"
 	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/match"
-	"github.com/bulwarksec/bulwark/internal/report"
 	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/scan"
 	"github.com/bulwarksec/bulwark/internal/store"
 	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
@@ -178,43 +176,73 @@ func (s *Server) imageOptions(reg *store.Registry) image.Options {
 	return opts
 }
 
-// scan downloads an image, lists its packages and evaluates them.
+// scan evaluates an image: the SBOM an earlier attempt kept when it found
+// no vulnerability data, else the image downloaded and catalogued. Without
+// data the SBOM is kept, so that waiting for data never pulls again.
 func (s *Server) scan(ctx context.Context, job *store.Job) error {
+	img, err := s.jobImage(ctx, job)
+	if img == nil || err != nil {
+		return err
+	}
+	if !img.Scanned {
+		blob, err := s.store.ScanSBOM(ctx, img.ID)
+		if err == nil && len(blob) > 0 {
+			return s.evaluateStored(ctx, job.ID, img, blob)
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	sb, err := s.catalog(ctx, img)
+	if err != nil {
+		return err
+	}
+	blob, err := encodeSBOM(sb)
+	if err != nil {
+		return err
+	}
+	err = s.evaluate(ctx, job.ID, img, sb, blob)
+	if errors.Is(err, vulndb.ErrNoDatabase) {
+		if e := s.store.SaveSBOM(ctx, img.ID, blob); e != nil {
+			return fmt.Errorf("keep the SBOM until data arrives: %w", e)
+		}
+	}
+	return err
+}
+
+// jobImage is the image of job; nil, with the job completed, when the
+// image was removed meanwhile.
+func (s *Server) jobImage(ctx context.Context, job *store.Job) (*store.Image, error) {
 	img, err := s.store.Image(ctx, job.ImageID)
 	if errors.Is(err, store.ErrNotFound) {
-		return s.store.Complete(ctx, job.ID) // the image was removed meanwhile
+		return nil, s.store.Complete(ctx, job.ID)
 	}
-	if err != nil {
-		return err
-	}
+	return img, err
+}
+
+// catalog downloads img from its registry and lists its packages.
+func (s *Server) catalog(ctx context.Context, img *store.Image) (*sbom.SBOM, error) {
 	reg, err := s.store.Registry(ctx, img.RegistryID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	release, ok := s.slots.take(reg.ID)
 	if !ok {
-		return errRegistryBusy
+		return nil, errRegistryBusy
 	}
 	defer release()
 	t, err := image.ParseTarget("registry:" + reg.Host + "/" + img.Repository + "@" + img.Digest)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	sb, err := sbom.FromTarget(ctx, t, sbom.TargetOptions{Image: s.imageOptions(reg)})
-	if err != nil {
-		return err
-	}
-	return s.evaluate(ctx, job.ID, img, sb, nil)
+	return scan.Catalog(ctx, t, sbom.TargetOptions{Image: s.imageOptions(reg)})
 }
 
 // rematch evaluates an image's stored SBOM against the current data,
 // without downloading the image.
 func (s *Server) rematch(ctx context.Context, job *store.Job) error {
-	img, err := s.store.Image(ctx, job.ImageID)
-	if errors.Is(err, store.ErrNotFound) {
-		return s.store.Complete(ctx, job.ID)
-	}
-	if err != nil {
+	img, err := s.jobImage(ctx, job)
+	if img == nil || err != nil {
 		return err
 	}
 	blob, err := s.store.ScanSBOM(ctx, img.ID)
@@ -228,23 +256,23 @@ func (s *Server) rematch(ctx context.Context, job *store.Job) error {
 	if err != nil {
 		return err
 	}
+	return s.evaluateStored(ctx, job.ID, img, blob)
+}
+
+// evaluateStored evaluates a stored SBOM.
+func (s *Server) evaluateStored(ctx context.Context, jobID int64, img *store.Image, blob []byte) error {
 	sb, err := decodeSBOM(blob)
 	if err != nil {
 		return fmt.Errorf("stored SBOM of image %d: %w", img.ID, err)
 	}
-	return s.evaluate(ctx, job.ID, img, sb, blob)
+	return s.evaluate(ctx, jobID, img, sb, blob)
 }
 
 // evaluate matches sb, applies the finding rules and the health policy,
-// and saves the result (completing the job in the same transaction). blob
-// is sb's stored form when it is already stored (a re-match).
+// and saves the result with blob, sb's stored form (completing the job in
+// the same transaction).
 func (s *Server) evaluate(ctx context.Context, jobID int64, img *store.Image, sb *sbom.SBOM, blob []byte) error {
 	src, err := s.database()
-	if err != nil {
-		return err
-	}
-	db := src.db
-	res, err := match.Match(ctx, src, sb.Packages, match.Options{})
 	if err != nil {
 		return err
 	}
@@ -252,30 +280,19 @@ func (s *Server) evaluate(ctx context.Context, jobID int64, img *store.Image, sb
 	if err != nil {
 		return err
 	}
-	vs := applyFindingRules(res.Vulnerabilities, rules)
-	meta := db.Meta()
+	res, err := scan.Evaluate(ctx, src, sb, scan.Options{Policy: s.opts.Policy, Drop: disabledBy(rules)})
+	if err != nil {
+		return err
+	}
 	now := time.Now().UTC()
-	rep := &report.Image{
-		Tool: "bulwark", Version: s.opts.Version, Created: now, Target: sb.Source, Distro: sb.Distro.PrettyName,
-		Packages: len(sb.Packages), Vulnerabilities: vs, Fixes: match.Remediate(vs), Summary: match.Summarize(vs),
-		Verdict: s.opts.Policy.Judge(vs), Unsupported: res.Unsupported, Warnings: sb.Warnings,
-		Database: report.Database{Built: meta.Built, Updated: meta.Updated},
-	}
-	if rep.Vulnerabilities == nil {
-		rep.Vulnerabilities = []match.Vulnerability{}
-	}
+	rep := res.Report("bulwark", s.opts.Version, now)
 	repJSON, err := json.Marshal(rep) // compact: stored, not read by people
 	if err != nil {
 		return err
 	}
-	if blob == nil {
-		if blob, err = encodeSBOM(sb); err != nil {
-			return err
-		}
-	}
 	r := store.ScanResult{ImageID: img.ID, ScannedAt: now, OS: sb.Distro.PrettyName, Packages: len(sb.Packages),
-		Healthy: rep.Verdict.Healthy, Fixable: rep.Summary.Fixable, SBOM: blob, Report: repJSON}
-	for _, v := range vs {
+		Healthy: rep.Verdict.Healthy, Fixable: rep.Summary.Fixable, SBOM: blob, Report: repJSON, Findings: rep.Findings}
+	for _, v := range res.Vulnerabilities {
 		r.Vulns = append(r.Vulns, store.Vulnerability{ImageID: img.ID, VulnID: v.ID, Aliases: v.Aliases, Package: v.Package.Name,
 			PkgType: string(v.Package.Type), Installed: v.Installed, Fixed: v.Fixed, Severity: v.Rating.Severity.String(),
 			Score: v.Rating.Score, Status: string(v.Status), Title: v.Title, Layer: v.Layer, Path: v.Path})
@@ -308,15 +325,10 @@ func addCount(c *store.Counts, s finding.Severity) {
 	}
 }
 
-// applyFindingRules drops the findings that rules disable (by ID or at or
-// below a severity).
-func applyFindingRules(vs []match.Vulnerability, rules []store.FindingRule) []match.Vulnerability {
-	if len(rules) == 0 {
-		return vs
-	}
-	var out []match.Vulnerability
-next:
-	for _, v := range vs {
+// disabledBy says whether rules disable a finding (by ID, or at or below a
+// severity).
+func disabledBy(rules []store.FindingRule) func(match.Vulnerability) bool {
+	return func(v match.Vulnerability) bool {
 		for _, r := range rules {
 			idOK := r.VulnID == "" || r.VulnID == v.ID
 			sevOK := true
@@ -325,38 +337,11 @@ next:
 				sevOK = err == nil && v.Rating.Severity <= max
 			}
 			if idOK && sevOK && (r.VulnID != "" || r.MaxSeverity != "") {
-				continue next
+				return true
 			}
 		}
-		out = append(out, v)
+		return false
 	}
-	return out
-}
-
-var (
-	sbomEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
-	sbomDec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
-)
-
-// encodeSBOM is the stored form of an SBOM: zstd-compressed Bulwark JSON.
-func encodeSBOM(sb *sbom.SBOM) ([]byte, error) {
-	b, err := json.Marshal(sb)
-	if err != nil {
-		return nil, err
-	}
-	return sbomEnc.EncodeAll(b, nil), nil
-}
-
-func decodeSBOM(blob []byte) (*sbom.SBOM, error) {
-	b, err := sbomDec.DecodeAll(blob, nil)
-	if err != nil {
-		return nil, err
-	}
-	var sb sbom.SBOM
-	if err := json.Unmarshal(b, &sb); err != nil {
-		return nil, err
-	}
-	return &sb, nil
 }
 
 // ruleCacheTTL is how long a replica keeps the finding rules it read.

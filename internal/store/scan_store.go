@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/finding"
 )
 
 // Vulnerability is one finding of an image's last scan.
@@ -35,7 +37,10 @@ type ScanResult struct {
 	Fixable   int
 	SBOM      []byte // opaque (zstd-compressed JSON), kept for re-matching
 	Vulns     []Vulnerability
-	Report    []byte // opaque: the full JSON report for the image page
+	// Findings are the same results in the shared model, stored in the
+	// findings table every engine shares.
+	Findings []finding.Finding
+	Report   []byte // opaque: the full JSON report for the image page
 }
 
 // severityRank orders severities for ImageVulnerabilities.
@@ -122,6 +127,9 @@ func replaceScan(ctx context.Context, c conn, r ScanResult, at time.Time) error 
 	if err := insertVulns(ctx, c, r.ImageID, r.Vulns); err != nil {
 		return fmt.Errorf("insert vulnerabilities: %w", err)
 	}
+	if err := replaceImageFindings(ctx, c, r.ImageID, r.Findings, at); err != nil {
+		return fmt.Errorf("insert findings: %w", err)
+	}
 	_, err := c.exec(ctx, `INSERT INTO scans (image_id, scanned_at, sbom, report) VALUES (?, ?, ?, ?)
 		ON CONFLICT (image_id) DO UPDATE SET scanned_at = excluded.scanned_at, sbom = excluded.sbom, report = excluded.report`,
 		r.ImageID, toDB(at), nullBytes(r.SBOM), nullBytes(r.Report))
@@ -145,6 +153,19 @@ func insertVulns(ctx context.Context, c conn, imageID int64, vulns []Vulnerabili
 			return err
 		}
 		vs = vs[n:]
+	}
+	return nil
+}
+
+// SaveSBOM keeps the SBOM of an image that could not be evaluated yet (no
+// vulnerability data), so that a later attempt matches it without pulling
+// the image again. An image already scanned keeps its stored SBOM; the
+// image row stays unscanned.
+func (s *Store) SaveSBOM(ctx context.Context, imageID int64, sbom []byte) error {
+	_, err := s.writer().exec(ctx, `INSERT INTO scans (image_id, scanned_at, sbom) VALUES (?, 0, ?)
+		ON CONFLICT (image_id) DO NOTHING`, imageID, nullBytes(sbom))
+	if err != nil {
+		return fmt.Errorf("save SBOM of image %d: %w", imageID, err)
 	}
 	return nil
 }

@@ -54,6 +54,8 @@ func runSuite(t *testing.T, open func(t *testing.T) *Store) {
 		{"SaveScan", testSaveScan},
 		{"SaveScanAtomic", testSaveScanAtomic},
 		{"EachSBOM", testEachSBOM},
+		{"SaveSBOM", testSaveSBOM},
+		{"Findings", testFindings},
 		{"Totals", testTotals},
 		{"History", testHistory},
 		{"SaveEvents", testSaveEvents},

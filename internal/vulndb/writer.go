@@ -270,7 +270,10 @@ func (w *Writer) flush() error {
 			if err != nil {
 				return err
 			}
-			if err := advs.Put([]byte(id), pack(raw)); err != nil {
+			if raw, err = pack(raw); err != nil {
+				return err
+			}
+			if err := advs.Put([]byte(id), raw); err != nil {
 				return err
 			}
 		}

@@ -94,9 +94,9 @@ func TestImageCommand(t *testing.T) {
 	}
 	ids := func(r map[string]any) []string {
 		var out []string
-		vs, _ := r["vulnerabilities"].([]any)
-		for _, v := range vs {
-			out = append(out, v.(map[string]any)["id"].(string))
+		fs, _ := r["findings"].([]any)
+		for _, f := range fs {
+			out = append(out, f.(map[string]any)["ruleID"].(string))
 		}
 		return out
 	}
@@ -115,11 +115,11 @@ func TestImageCommand(t *testing.T) {
 		t.Errorf("--exit-code 7: exit %d", code)
 	}
 	high, _ := scan("--severity", "high,critical", "--ignore-unfixed")
-	for _, v := range high["vulnerabilities"].([]any) {
-		m := v.(map[string]any)
-		sev := m["rating"].(map[string]any)["severity"]
-		if (sev != "high" && sev != "critical") || m["status"] != "fixed" {
-			t.Errorf("--severity high,critical --ignore-unfixed kept %s (%v, %v)", m["id"], sev, m["status"])
+	for _, f := range high["findings"].([]any) {
+		m := f.(map[string]any)
+		sev, fix := m["severity"], m["vulnerability"].(map[string]any)["fix"]
+		if (sev != "high" && sev != "critical") || fix != "fixed" {
+			t.Errorf("--severity high,critical --ignore-unfixed kept %s (%v, %v)", m["ruleID"], sev, fix)
 		}
 	}
 
@@ -146,7 +146,7 @@ func TestImageCommand(t *testing.T) {
 	}
 
 	// Other formats.
-	for _, f := range []string{"table", "sarif", "cyclonedx"} {
+	for _, f := range []string{"table", "sarif", "junit", "cyclonedx"} {
 		out, stderr, code := runBulwark(t, "image", target, "--db-dir", db, "-f", f)
 		if code != 0 || len(out) == 0 {
 			t.Errorf("-f %s: exit %d: %s", f, code, stderr)

@@ -277,14 +277,14 @@ func TestServePushToDashboard(t *testing.T) {
 	}
 	var detail struct {
 		Report struct {
-			Vulnerabilities []map[string]any `json:"vulnerabilities"`
-			Verdict         struct{ Healthy bool }
+			Findings []map[string]any `json:"findings"`
+			Verdict  struct{ Healthy bool }
 		} `json:"report"`
 		Packages []map[string]any `json:"packages"`
 	}
 	srv.api(t, reader.Token, "GET", fmt.Sprintf("/api/v1/images/%d", img.ID), nil, &detail)
-	if len(detail.Report.Vulnerabilities) == 0 || len(detail.Packages) < 14 {
-		t.Fatalf("image detail: %d vulnerabilities, %d packages", len(detail.Report.Vulnerabilities), len(detail.Packages))
+	if len(detail.Report.Findings) == 0 || len(detail.Packages) < 14 {
+		t.Fatalf("image detail: %d findings, %d packages", len(detail.Report.Findings), len(detail.Packages))
 	}
 
 	// A pull is recorded from the registry's pull notification.
@@ -428,7 +428,7 @@ func TestServeKillResume(t *testing.T) {
 	for _, it := range list.Items {
 		var d struct {
 			Report struct {
-				Vulnerabilities []map[string]any `json:"vulnerabilities"`
+				Findings []map[string]any `json:"findings"`
 			} `json:"report"`
 		}
 		srv.api(t, srv.token, "GET", fmt.Sprintf("/api/v1/images/%d", it.ID), nil, &d)
@@ -436,8 +436,8 @@ func TestServeKillResume(t *testing.T) {
 		for _, c := range it.Counts {
 			sum += c
 		}
-		if sum != len(d.Report.Vulnerabilities) || sum == 0 {
-			t.Errorf("image %s: counts %v but %d findings in its report", it.Digest, it.Counts, len(d.Report.Vulnerabilities))
+		if sum != len(d.Report.Findings) || sum == 0 {
+			t.Errorf("image %s: counts %v but %d findings in its report", it.Digest, it.Counts, len(d.Report.Findings))
 		}
 	}
 }
@@ -466,17 +466,19 @@ func TestServeRematchOnDataUpdate(t *testing.T) {
 	total := func() (int, bool) {
 		var d struct {
 			Report struct {
-				Vulnerabilities []struct {
-					Package struct{ Ecosystem string } `json:"package"`
-				} `json:"vulnerabilities"`
+				Findings []struct {
+					Vulnerability struct {
+						Package struct{ Ecosystem string } `json:"package"`
+					} `json:"vulnerability"`
+				} `json:"findings"`
 			} `json:"report"`
 		}
 		srv.api(t, srv.token, "GET", fmt.Sprintf("/api/v1/images/%d", id), nil, &d)
 		pypi := false
-		for _, v := range d.Report.Vulnerabilities {
-			pypi = pypi || v.Package.Ecosystem == "PyPI"
+		for _, f := range d.Report.Findings {
+			pypi = pypi || f.Vulnerability.Package.Ecosystem == "PyPI"
 		}
-		return len(d.Report.Vulnerabilities), pypi
+		return len(d.Report.Findings), pypi
 	}
 	n0, pypi := total()
 	if n0 == 0 || pypi {

@@ -194,16 +194,19 @@ func inProcess(target, dbDir string) (time.Duration, time.Duration, error) {
 // idsBulwark lists "package@version ID" per ecosystem.
 func idsBulwark(path string) map[string][]string {
 	var doc struct {
-		Vulnerabilities []struct {
-			ID      string                                    `json:"id"`
-			Package struct{ Ecosystem, Name, Version string } `json:"package"`
-		} `json:"vulnerabilities"`
+		Findings []struct {
+			RuleID        string `json:"ruleID"`
+			Vulnerability struct {
+				Package struct{ Ecosystem, Name, Version string } `json:"package"`
+			} `json:"vulnerability"`
+		} `json:"findings"`
 	}
 	readJSON(path, &doc)
 	out := map[string][]string{}
-	for _, v := range doc.Vulnerabilities {
-		e := vulndb.BaseEcosystem(v.Package.Ecosystem)
-		out[e] = append(out[e], v.Package.Name+"@"+strings.TrimPrefix(v.Package.Version, "v")+" "+v.ID)
+	for _, f := range doc.Findings {
+		p := f.Vulnerability.Package
+		e := vulndb.BaseEcosystem(p.Ecosystem)
+		out[e] = append(out[e], p.Name+"@"+strings.TrimPrefix(p.Version, "v")+" "+f.RuleID)
 	}
 	return out
 }

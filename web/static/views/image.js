@@ -15,6 +15,7 @@ export const imageView = {
     const img = data.image || {};
     const report = data.report;
     const packages = data.packages || [];
+    const vulns = report ? vulnerabilities(report.findings || []) : [];
     const name = `${img.repository}${img.tags && img.tags.length ? ':' + img.tags[0] : '@' + shortDigest(img.digest)}`;
     return [
       h('nav', {class: 'crumbs'}, h('a', {href: '#/images'}, 'Images'), ' › ', img.repository),
@@ -22,8 +23,8 @@ export const imageView = {
       h('div', {class: 'grid grid-detail'}, factsCard(img, report), summaryCard(report)),
       report ? fixesCard(report.fixes || []) : null,
       tabs([
-        {id: 'vulns', testid: 'tab-vulns', label: `Vulnerabilities (${num(report ? (report.vulnerabilities || []).length : 0)})`,
-          body: () => report ? vulnsPanel(report.vulnerabilities || []) : emptyState('Not scanned yet', 'The image is queued; its findings appear here once the scan finishes.')},
+        {id: 'vulns', testid: 'tab-vulns', label: `Vulnerabilities (${num(vulns.length)})`,
+          body: () => report ? vulnsPanel(vulns) : emptyState('Not scanned yet', 'The image is queued; its findings appear here once the scan finishes.')},
         {id: 'packages', testid: 'tab-packages', label: `Packages (${num(packages.length)})`, body: () => packagesPanel(packages)},
       ]),
     ];
@@ -110,6 +111,19 @@ function tabs(list) {
   }
   show(list[0].id);
   return h('section', {class: 'card card-wide'}, bar, panels);
+}
+
+// vulnerabilities reads the vulnerability findings of a report (the
+// shared finding model: rule ID, severity, location, references, and the
+// vulnerability detail) into the rows of the vulnerabilities table.
+function vulnerabilities(findings) {
+  return findings.filter((f) => f.vulnerability).map((f) => {
+    const v = f.vulnerability;
+    const loc = f.location || {};
+    return {id: f.ruleID, aliases: v.aliases, package: v.package, installedVersion: v.installedVersion,
+      fixedVersion: v.fixedVersion, status: v.fix, title: f.title, references: f.references,
+      rating: {severity: f.severity, score: v.score, vector: v.vector, source: v.ratedBy}, layer: loc.layer, path: loc.path};
+  });
 }
 
 function vulnsPanel(vulns) {
