@@ -3,6 +3,7 @@ package vulndb
 import (
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -128,7 +129,15 @@ func importFile(ctx context.Context, w *Writer, path string) (ImportStats, error
 		return ImportStats{}, fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	return importReader(w, io.LimitReader(f, maxImportFile), path)
+	if !strings.EqualFold(filepath.Ext(path), ".gz") {
+		return importReader(w, io.LimitReader(f, maxImportFile), path)
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return ImportStats{}, fmt.Errorf("import %s: %w", path, err)
+	}
+	defer zr.Close()
+	return importReader(w, io.LimitReader(zr, maxImportFile), path)
 }
 
 func importZip(ctx context.Context, w *Writer, path string) (ImportStats, error) {
