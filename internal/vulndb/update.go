@@ -192,7 +192,7 @@ func fetchFeed(ctx context.Context, client *http.Client, f Feed, cache string, p
 			req.Header.Set("If-Modified-Since", prev.LastModified)
 		}
 	}
-	resp, err := client.Do(req)
+	resp, err := getPolitely(ctx, client, req)
 	if err != nil {
 		return res, err
 	}
