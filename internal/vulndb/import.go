@@ -199,20 +199,38 @@ func importReader(w *Writer, r io.Reader, name string) (ImportStats, error) {
 	if fm == nil {
 		return ImportStats{}, fmt.Errorf("%s: %w", name, errUnknownFormat)
 	}
-	advs, bad, err := fm.parse(br, name)
-	st.bad(bad...)
-	if err != nil {
-		return st, fmt.Errorf("%s: %w", name, err)
-	}
-	for _, a := range advs {
+	var werr error
+	add := func(a Advisory) {
+		if werr != nil {
+			return
+		}
 		if !a.Withdrawn.IsZero() {
 			st.Withdrawn++
 		} else {
 			st.Records++
 		}
 		if err := w.Add(a); err != nil {
-			return st, &writeError{err}
+			werr = &writeError{err}
 		}
+	}
+	var bad []error
+	var err error
+	if fm.name == "nvd" {
+		// A yearly NVD feed is large: its records go to w as they are read.
+		bad, err = nvdEach(br, name, nvdMaxRecord, add)
+	} else {
+		var advs []Advisory
+		advs, bad, err = fm.parse(br, name)
+		for _, a := range advs {
+			add(a)
+		}
+	}
+	st.bad(bad...)
+	if werr != nil {
+		return st, werr
+	}
+	if err != nil {
+		return st, fmt.Errorf("%s: %w", name, err)
 	}
 	return st, nil
 }
