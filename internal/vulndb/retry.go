@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/retryafter"
 )
 
 // maxRetryAfter is the longest a server may ask a download to wait.
@@ -39,16 +40,9 @@ func getPolitely(ctx context.Context, client *http.Client, req *http.Request) (*
 	}
 }
 
-// retryAfter reads a Retry-After header (seconds or an HTTP date); ok is
-// false when it is missing, malformed or longer than maxRetryAfter.
+// retryAfter reads a Retry-After header; ok is false when it is missing,
+// malformed or longer than maxRetryAfter.
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	var d time.Duration
-	if n, err := strconv.Atoi(v); err == nil {
-		d = time.Duration(n) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now)
-	} else {
-		return 0, false
-	}
-	return max(d, 0), d <= maxRetryAfter
+	d, ok := retryafter.Parse(v, now)
+	return d, ok && d <= maxRetryAfter
 }

@@ -21,6 +21,7 @@ func TestRetryAfter(t *testing.T) {
 		{"3600", time.Hour, false},
 		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second, true},
 		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
+		{"99999999999999999999", 0, false},
 		{"", 0, false},
 		{"soon", 0, false},
 	}
