@@ -1,23 +1,18 @@
 package store
 
 import (
-	"context"
-	"path/filepath"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// TestLease: one holder at a time; the holder may renew; an expired or
+// testLease: one holder at a time; the holder may renew; an expired or
 // released lease can be taken by another.
-func TestLease(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s.now = func() time.Time { return now }
+func testLease(t *testing.T, open func(t *testing.T) *Store) {
+	s := open(t)
+	clk := withClock(s)
 	steps := []struct {
 		name    string
 		advance time.Duration
@@ -33,15 +28,38 @@ func TestLease(t *testing.T) {
 		{"released by its holder: free", 0, "b", "c", true},
 	}
 	for _, st := range steps {
-		now = now.Add(st.advance)
+		clk.Add(st.advance)
 		if st.release != "" {
-			if err := s.ReleaseLease(ctx, "refresh", st.release); err != nil {
-				t.Fatal(err)
-			}
+			must(t, s.ReleaseLease(ctx, "refresh", st.release))
 		}
 		ok, err := s.TryLease(ctx, "refresh", st.holder, time.Hour)
 		if err != nil || ok != st.want {
 			t.Fatalf("%s: TryLease(%s) = %v, %v; want %v", st.name, st.holder, ok, err, st.want)
 		}
+	}
+}
+
+// testLeaseConcurrent: of many replicas racing for a free lease, one
+// gets it.
+func testLeaseConcurrent(t *testing.T, open func(t *testing.T) *Store) {
+	s1 := open(t)
+	s2 := reopen(t, s1)
+	var got atomic.Int32
+	var wg sync.WaitGroup
+	for w := range 8 {
+		s := []*Store{s1, s2}[w%2]
+		wg.Go(func() {
+			ok, err := s.TryLease(ctx, "refresh", fmt.Sprintf("w%d", w), time.Hour)
+			if err != nil {
+				t.Errorf("w%d: %v", w, err)
+			}
+			if ok {
+				got.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if got.Load() != 1 {
+		t.Fatalf("%d replicas hold the lease, want 1", got.Load())
 	}
 }
