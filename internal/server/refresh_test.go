@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -118,5 +119,39 @@ func TestRefreshOffline(t *testing.T) {
 	f.srv.opts.DataSources = src
 	if err := f.srv.refreshIfDue(context.Background(), time.Now()); err != nil || m.requests.Load() != 0 {
 		t.Fatalf("offline refresh: %v, %d requests", err, m.requests.Load())
+	}
+}
+
+// TestServeRefreshesOnItsOwn: a running server with no data downloads it
+// from the mirror by itself and becomes ready.
+func TestServeRefreshesOnItsOwn(t *testing.T) {
+	f := newFixture(t)
+	_, src := newMirror(t)
+	f.srv.opts.DataRefresh, f.srv.opts.DataSources, f.srv.opts.Tick = time.Hour, src, 50*time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.srv.Run(ctx, ln, "", "") }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	url := "http://" + ln.Addr().String() + "/readyz"
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after 20s: %v\n%s", err, f.logs)
+		}
 	}
 }
