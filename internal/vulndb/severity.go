@@ -21,7 +21,9 @@ type Rating struct {
 	Score  float64 `json:"score,omitempty"`
 	Vector string  `json:"vector,omitempty"`
 	// Source says who rated: "debian", "ubuntu", "redhat", "ghsa", "nvd",
-	// or the advisory's own ID prefix for its own vectors.
+	// or the advisory's own ID prefix for its own vectors; "rater:ID"
+	// ("nvd:CVE-2021-44906", "ghsa:GHSA-...") when the rating came from
+	// another record, an alias of the advisory.
 	Source string `json:"source,omitempty"`
 }
 
