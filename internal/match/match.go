@@ -176,7 +176,7 @@ func (m *matcher) vulnerability(p *sbom.Package, q query, e vulndb.Entry, vd ver
 	if adv == nil {
 		adv = &vulndb.Advisory{ID: e.ID}
 	}
-	aliased, err := m.aliased(adv)
+	aliased, err := m.aliased(adv, len(adv.Severity) == 0 && len(e.Severity) == 0)
 	if err != nil {
 		return Vulnerability{}, err
 	}
@@ -216,12 +216,13 @@ func (m *matcher) vulnerability(p *sbom.Package, q query, e vulndb.Entry, vd ver
 }
 
 // aliased returns the loaded records of adv's aliases that may rate it,
-// in the order Rate trusts them: its GHSA aliases, then its CVE (always
-// the last element, nil when not loaded).
-func (m *matcher) aliased(adv *vulndb.Advisory) ([]*vulndb.Advisory, error) {
+// in the order Rate trusts them: its GHSA aliases (only when unrated, as
+// nothing else reads them), then its CVE (always the last element, nil
+// when not loaded; its description titles findings too).
+func (m *matcher) aliased(adv *vulndb.Advisory, unrated bool) ([]*vulndb.Advisory, error) {
 	var out []*vulndb.Advisory
 	for _, id := range adv.Aliases {
-		if !strings.HasPrefix(id, "GHSA-") || id == adv.ID {
+		if !unrated || !strings.HasPrefix(id, "GHSA-") || id == adv.ID {
 			continue
 		}
 		a, err := m.advisory(id)
