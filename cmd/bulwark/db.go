@@ -29,30 +29,34 @@ func newDBCommand() *cobra.Command {
 
 func newDBUpdateCommand(dbDir *string) *cobra.Command {
 	var (
-		source     string
-		ecosystems []string
-		feeds      []string
-		quiet      bool
-		timeout    time.Duration
+		src     vulndb.Sources
+		feeds   []string
+		quiet   bool
+		timeout time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Download vulnerability data and rebuild the database",
-		Long: `Download the OSV export of each ecosystem (<source>/<Ecosystem>/all.zip)
-and any extra feeds, and rebuild the database from them and from files
+		Long: `Download the OSV export of each ecosystem (<source>/<Ecosystem>/all.zip),
+with --nvd NVD's yearly CVE JSON 2.0 feeds
+(<nvd-source>/nvdcve-2.0-YEAR.json.gz, which rate the advisories that
+carry no severity of their own, such as Go's), and any extra feeds, and rebuild the database from them and from files
 imported before. Unchanged feeds are not downloaded again (ETag and
 Last-Modified); downloads are checked (length, and MD5 where the server
 gives one). The new database replaces the old one only when everything
 succeeded; otherwise the old one stays in use.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fs := vulndb.OSVFeeds(source, ecosystems)
 			for _, f := range feeds {
 				name, url, ok := strings.Cut(f, "=")
 				if !ok || name == "" || url == "" {
 					return usageError{fmt.Errorf("--feed %q: want NAME=URL", f)}
 				}
-				fs = append(fs, vulndb.Feed{Name: name, URL: url})
+				src.Extra = append(src.Extra, vulndb.Feed{Name: name, URL: url})
+			}
+			fs, err := src.Feeds(time.Now())
+			if err != nil {
+				return usageError{fmt.Errorf("--nvd-from: %w", err)}
 			}
 			ctx := cmd.Context()
 			ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -90,8 +94,11 @@ succeeded; otherwise the old one stays in use.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&source, "source", vulndb.DefaultFeedBase, "base URL of the OSV exports")
-	fl.StringSliceVar(&ecosystems, "ecosystems", vulndb.DefaultEcosystems, "OSV ecosystems to download")
+	fl.StringVar(&src.OSVBase, "source", vulndb.DefaultFeedBase, "base URL of the OSV exports")
+	fl.StringSliceVar(&src.Ecosystems, "ecosystems", vulndb.DefaultEcosystems, "OSV ecosystems to download")
+	fl.BoolVar(&src.NVD, "nvd", false, "also download NVD's yearly CVE feeds, which rate advisories that carry no severity (Go's)")
+	fl.StringVar(&src.NVDBase, "nvd-source", vulndb.DefaultNVDBase, "base URL of NVD's CVE JSON 2.0 feeds (nvdcve-2.0-YEAR.json.gz)")
+	fl.IntVar(&src.NVDFrom, "nvd-from", 2002, "first year of NVD feeds to download")
 	fl.StringArrayVar(&feeds, "feed", nil, "extra feed NAME=URL (an Alpine secdb JSON, a Debian tracker list, an NVD feed, an OSV zip)")
 	fl.BoolVarP(&quiet, "quiet", "q", false, "no progress display and no summary")
 	fl.DurationVar(&timeout, "timeout", time.Hour, "give up after this long")

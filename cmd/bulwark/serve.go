@@ -20,6 +20,7 @@ import (
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/server"
 	"github.com/bulwarksec/bulwark/internal/store"
+	"github.com/bulwarksec/bulwark/internal/vulndb"
 	"github.com/bulwarksec/bulwark/web"
 )
 
@@ -35,6 +36,9 @@ type serveFlags struct {
 	tokenFile                        string
 	tick                             time.Duration
 	registryAllow                    []string
+	dataRefresh, dataStaleAfter      time.Duration
+	offline                          bool
+	data                             vulndb.Sources
 }
 
 func newServeCommand() *cobra.Command {
@@ -71,6 +75,12 @@ first admin token. --database postgres://... shares state between replicas.`,
 	fl.StringVar(&f.tokenFile, "initial-token-file", "", "also write the first admin token to this file (mode 0600)")
 	fl.DurationVar(&f.tick, "check-interval", 30*time.Second, "how often to look for new vulnerability data and run schedules")
 	fl.StringSliceVar(&f.registryAllow, "registry-allow", nil, "private address ranges (CIDR,...) registries may be in; link-local and metadata addresses never are, loopback only while listening on loopback")
+	fl.DurationVar(&f.dataRefresh, "data-refresh", 6*time.Hour, "download vulnerability data this often, as 'bulwark db update' does (0: never)")
+	fl.BoolVar(&f.offline, "offline", false, "never download vulnerability data (update it with 'bulwark db update' or 'db import')")
+	fl.StringVar(&f.data.OSVBase, "data-source", vulndb.DefaultFeedBase, "base URL of the OSV exports to refresh from (a mirror)")
+	fl.StringSliceVar(&f.data.Ecosystems, "data-ecosystems", vulndb.DefaultEcosystems, "OSV ecosystems to refresh")
+	fl.BoolVar(&f.data.NVD, "data-nvd", false, "also refresh NVD's CVE feeds, which rate advisories without a severity (Go's)")
+	fl.DurationVar(&f.dataStaleAfter, "data-stale-after", 48*time.Hour, "raise an alert when the vulnerability data is older than this (0: never)")
 	return cmd
 }
 
@@ -94,6 +104,9 @@ func runServe(ctx context.Context, f *serveFlags) error {
 		return usageError{fmt.Errorf("--unhealthy-on: %w", err)}
 	}
 	policy.FixedOnly = !f.unhealthyUnfixed
+	if f.offline {
+		f.dataRefresh = 0
+	}
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageError{fmt.Errorf("--tls-cert and --tls-key go together")}
 	}
@@ -157,7 +170,8 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	}
 	srv := server.New(server.Options{Store: st, Sealer: sealer, DBDir: f.dbDir, TempDir: os.TempDir(), Workers: f.workers,
 		Policy: policy, BaseURL: base, Version: version, Notifier: dispatcher, Logger: log, Tick: f.tick, UI: web.Handler(),
-		ListenAddr: ln.Addr().String(), RegistryAllow: allow})
+		ListenAddr: ln.Addr().String(), RegistryAllow: allow,
+		DataRefresh: f.dataRefresh, DataStaleAfter: f.dataStaleAfter, DataSources: f.data})
 	token, err := srv.InitialToken(ctx)
 	if err != nil {
 		return err

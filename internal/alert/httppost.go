@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/retryafter"
 )
 
 // httpPoster POSTs JSON to a URL that is itself a secret: Slack and most
@@ -98,7 +100,7 @@ func (p *httpPoster) answer(resp *http.Response) error {
 	if code != http.StatusTooManyRequests && code < 500 {
 		return &permanentError{err}
 	}
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+	if d, ok := retryafter.Parse(resp.Header.Get("Retry-After"), time.Now()); ok {
 		return &retryAfterError{err: err, after: d}
 	}
 	return err

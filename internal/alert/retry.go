@@ -3,9 +3,6 @@ package alert
 import (
 	"errors"
 	"math/rand/v2"
-	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -54,33 +51,4 @@ func retryDelay(err error, next int, lo, hi time.Duration) time.Duration {
 
 func clamp(d, lo, hi time.Duration) time.Duration {
 	return max(lo, min(d, hi))
-}
-
-// maxRetryAfter bounds what parseRetryAfter returns, far above any sane
-// MaxBackoff and far below a Duration overflow.
-const maxRetryAfter = 24 * time.Hour
-
-// parseRetryAfter reads an HTTP Retry-After value, either delay-seconds or
-// an HTTP-date (RFC 9110 section 10.2.3), relative to now. It reports false
-// when v is neither.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if v[0] >= '0' && v[0] <= '9' {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			if errors.Is(err, strconv.ErrRange) {
-				return maxRetryAfter, true
-			}
-			return 0, false
-		}
-		return min(time.Duration(min(n, uint64(maxRetryAfter/time.Second)))*time.Second, maxRetryAfter), true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return clamp(t.Sub(now), 0, maxRetryAfter), true
 }

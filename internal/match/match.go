@@ -176,12 +176,11 @@ func (m *matcher) vulnerability(p *sbom.Package, q query, e vulndb.Entry, vd ver
 	if adv == nil {
 		adv = &vulndb.Advisory{ID: e.ID}
 	}
-	var nvd *vulndb.Advisory
-	if cve := cveOf(adv); cve != "" && cve != adv.ID {
-		if nvd, err = m.advisory(cve); err != nil {
-			return Vulnerability{}, err
-		}
+	aliased, err := m.aliased(adv, len(adv.Severity) == 0 && len(e.Severity) == 0)
+	if err != nil {
+		return Vulnerability{}, err
 	}
+	nvd := aliased[len(aliased)-1]
 	v := Vulnerability{
 		ID:      e.ID,
 		Aliases: adv.Aliases,
@@ -189,7 +188,7 @@ func (m *matcher) vulnerability(p *sbom.Package, q query, e vulndb.Entry, vd ver
 			Ecosystem: p.Ecosystem, PURL: p.PURL},
 		Installed:  q.installed,
 		Fixed:      vd.fixed,
-		Rating:     vulndb.Rate(e, adv, nvd, p.IsOS()),
+		Rating:     vulndb.Rate(e, adv, aliased, p.IsOS()),
 		Title:      title(adv, nvd),
 		References: adv.References,
 		MatchedBy:  fmt.Sprintf("%s/%s (%s)", q.eco, q.name, q.how),
@@ -214,6 +213,32 @@ func (m *matcher) vulnerability(p *sbom.Package, q query, e vulndb.Entry, vd ver
 		}
 	}
 	return v, nil
+}
+
+// aliased returns the loaded records of adv's aliases that may rate it,
+// in the order Rate trusts them: its GHSA aliases (only when unrated, as
+// nothing else reads them), then its CVE (always the last element, nil
+// when not loaded; its description titles findings too).
+func (m *matcher) aliased(adv *vulndb.Advisory, unrated bool) ([]*vulndb.Advisory, error) {
+	var out []*vulndb.Advisory
+	for _, id := range adv.Aliases {
+		if !unrated || !strings.HasPrefix(id, "GHSA-") || id == adv.ID {
+			continue
+		}
+		a, err := m.advisory(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	var nvd *vulndb.Advisory
+	if cve := cveOf(adv); cve != "" && cve != adv.ID {
+		var err error
+		if nvd, err = m.advisory(cve); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, nvd), nil
 }
 
 // cveOf returns the CVE an advisory is about: its ID or first CVE alias.

@@ -54,18 +54,10 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request) {
 	for _, d := range days {
 		hist = append(hist, dayJSON{Day: d.Day.UTC().Format("2006-01-02"), countsJSON: toCounts(d.Counts), Images: d.Images, Unhealthy: d.Unhealthy})
 	}
-	db := map[string]any{"updated": nil, "sources": []string{}}
-	if c, err := s.database(); err == nil {
-		m := c.db.Meta()
-		db["updated"] = optTime(m.Updated)
-		var src []string
-		for n := range m.Sources {
-			src = append(src, n)
-		}
-		slices.Sort(src)
-		if src != nil {
-			db["sources"] = src
-		}
+	db, err := s.dataStatus(ctx, time.Now())
+	if err != nil {
+		s.internalError(w, r, err)
+		return
 	}
 	q, err := s.store.QueueStats(ctx)
 	if err != nil {

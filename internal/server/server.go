@@ -20,6 +20,7 @@ import (
 	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/store"
+	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
 
 // Options configure a Server.
@@ -49,6 +50,13 @@ type Options struct {
 	Version string
 	// Notifier sends alerts out (webhook, Slack, syslog); nil sends none.
 	Notifier *alert.Dispatcher
+	// DataRefresh is how often the vulnerability data is downloaded again
+	// from DataSources (0: never, as with --offline), with DataClient
+	// (nil: a default one); DataStaleAfter is the age past which an alert
+	// says the data is stale (0: no alert).
+	DataRefresh, DataStaleAfter time.Duration
+	DataSources                 vulndb.Sources
+	DataClient                  *http.Client
 	// UI serves the dashboard at / (the binary passes web.Handler: only
 	// it may import web/).
 	UI     http.Handler
@@ -201,6 +209,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener, certFile, keyFile str
 	}
 	wg.Add(1)
 	go func() { defer wg.Done(); s.schedule(bg) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); s.refreshLoop(bg) }()
 	errc := make(chan error, 1)
 	go func() {
 		if certFile != "" {

@@ -71,6 +71,8 @@ func runSuite(t *testing.T, open func(t *testing.T) *Store) {
 		{"Exemptions", testExemptions},
 		{"FindingRules", testFindingRules},
 		{"Settings", testSettings},
+		{"Lease", testLease},
+		{"LeaseConcurrent", testLeaseConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

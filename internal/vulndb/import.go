@@ -3,6 +3,7 @@ package vulndb
 import (
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -128,7 +129,15 @@ func importFile(ctx context.Context, w *Writer, path string) (ImportStats, error
 		return ImportStats{}, fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	return importReader(w, io.LimitReader(f, maxImportFile), path)
+	if !strings.EqualFold(filepath.Ext(path), ".gz") {
+		return importReader(w, io.LimitReader(f, maxImportFile), path)
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return ImportStats{}, fmt.Errorf("import %s: %w", path, err)
+	}
+	defer zr.Close()
+	return importReader(w, io.LimitReader(zr, maxImportFile), path)
 }
 
 func importZip(ctx context.Context, w *Writer, path string) (ImportStats, error) {
@@ -190,20 +199,38 @@ func importReader(w *Writer, r io.Reader, name string) (ImportStats, error) {
 	if fm == nil {
 		return ImportStats{}, fmt.Errorf("%s: %w", name, errUnknownFormat)
 	}
-	advs, bad, err := fm.parse(br, name)
-	st.bad(bad...)
-	if err != nil {
-		return st, fmt.Errorf("%s: %w", name, err)
-	}
-	for _, a := range advs {
+	var werr error
+	add := func(a Advisory) {
+		if werr != nil {
+			return
+		}
 		if !a.Withdrawn.IsZero() {
 			st.Withdrawn++
 		} else {
 			st.Records++
 		}
 		if err := w.Add(a); err != nil {
-			return st, &writeError{err}
+			werr = &writeError{err}
 		}
+	}
+	var bad []error
+	var err error
+	if fm.name == "nvd" {
+		// A yearly NVD feed is large: its records go to w as they are read.
+		bad, err = nvdEach(br, name, nvdMaxRecord, add)
+	} else {
+		var advs []Advisory
+		advs, bad, err = fm.parse(br, name)
+		for _, a := range advs {
+			add(a)
+		}
+	}
+	st.bad(bad...)
+	if werr != nil {
+		return st, werr
+	}
+	if err != nil {
+		return st, fmt.Errorf("%s: %w", name, err)
 	}
 	return st, nil
 }

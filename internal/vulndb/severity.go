@@ -21,7 +21,9 @@ type Rating struct {
 	Score  float64 `json:"score,omitempty"`
 	Vector string  `json:"vector,omitempty"`
 	// Source says who rated: "debian", "ubuntu", "redhat", "ghsa", "nvd",
-	// or the advisory's own ID prefix for its own vectors.
+	// or the advisory's own ID prefix for its own vectors; "rater:ID"
+	// ("nvd:CVE-2021-44906", "ghsa:GHSA-...") when the rating came from
+	// another record, an alias of the advisory.
 	Source string `json:"source,omitempty"`
 }
 
@@ -100,52 +102,90 @@ var distroSources = map[string]bool{"debian": true, "ubuntu": true, "redhat": tr
 // Rate grades one entry of adv by precedence: for OS packages the
 // distro's own rating (the entry's, then the advisory's distro label);
 // for language packages the advisory's own CVSS vector, then its label;
-// then NVD (nvd, the advisory's CVE record, may be nil). Within a source a
-// vector's computed score wins over a label, and CVSS v4 over v3 over v2.
-// The score and vector reported are the best vector found, whichever
-// source set the severity.
-func Rate(e Entry, adv, nvd *Advisory, osPackage bool) Rating {
-	var own, nvdSev []Severity
+// then the first of aliased (the loaded records of adv's aliases, in the
+// order to trust them: GHSA, then NVD's CVE; nil ones are skipped) that
+// rates, whose Source is then "rater:ID" ("nvd:CVE-2021-44906"). Within a
+// source a vector's computed score wins over a label, and CVSS v4 over v3
+// over v2. The score and vector reported are the best vector found,
+// whichever source set the severity.
+func Rate(e Entry, adv *Advisory, aliased []*Advisory, osPackage bool) Rating {
+	var own []Severity
 	ownSource := ""
 	if adv != nil {
 		own, ownSource = adv.Severity, sourceOf(adv.ID)
 	}
-	if nvd != nil {
-		nvdSev = nvd.Severity
-	}
 	ownVec, ownScore := bestVector(own)
-	nvdVec, nvdScore := bestVector(nvdSev)
 	r := Rating{Vector: ownVec, Score: ownScore}
-	if ownVec == "" {
-		r.Vector, r.Score = nvdVec, nvdScore
-	}
 	// label is the first label of the entry, then of the advisory, from a
 	// source accepted by keep.
 	label := func(keep func(source string) bool) (finding.Severity, string, bool) {
 		for _, list := range [][]Severity{e.Severity, own} {
-			for _, s := range list {
-				if s.Type != "label" || !keep(s.Source) {
-					continue
-				}
-				if sev, ok := LabelSeverity(s.Score); ok {
-					return sev, cmp.Or(s.Source, ownSource), true
-				}
+			if sev, src, ok := firstLabel(list, keep); ok {
+				return sev, cmp.Or(src, ownSource), true
 			}
 		}
 		return finding.SeverityUnknown, "", false
 	}
 	distro := func(src string) bool { return osPackage && (src == "" || distroSources[src]) }
-	anyone := func(string) bool { return true }
 	if sev, src, ok := label(distro); ok {
 		r.Severity, r.Source = sev, src
 	} else if ownVec != "" {
 		r.Severity, r.Source = ScoreSeverity(ownScore), ownSource
 	} else if sev, src, ok := label(anyone); ok {
 		r.Severity, r.Source = sev, src
-	} else if nvdVec != "" {
-		r.Severity, r.Source = ScoreSeverity(nvdScore), "nvd"
+	} else {
+		r.Severity, r.Source = rateAliased(aliased)
+	}
+	if r.Vector == "" {
+		r.Vector, r.Score = aliasedVector(aliased)
 	}
 	return r
+}
+
+func anyone(string) bool { return true }
+
+// firstLabel is the first label in list from a source keep accepts.
+func firstLabel(list []Severity, keep func(source string) bool) (finding.Severity, string, bool) {
+	for _, s := range list {
+		if s.Type != "label" || !keep(s.Source) {
+			continue
+		}
+		if sev, ok := LabelSeverity(s.Score); ok {
+			return sev, s.Source, true
+		}
+	}
+	return finding.SeverityUnknown, "", false
+}
+
+// rateAliased grades by the first aliased record that rates (its best
+// vector, else its label), naming it as the source.
+func rateAliased(aliased []*Advisory) (finding.Severity, string) {
+	for _, a := range aliased {
+		if a == nil {
+			continue
+		}
+		from := sourceOf(a.ID) + ":" + a.ID
+		if vec, score := bestVector(a.Severity); vec != "" {
+			return ScoreSeverity(score), from
+		}
+		if sev, _, ok := firstLabel(a.Severity, anyone); ok {
+			return sev, from
+		}
+	}
+	return finding.SeverityUnknown, ""
+}
+
+// aliasedVector is the best vector of the first aliased record with one.
+func aliasedVector(aliased []*Advisory) (string, float64) {
+	for _, a := range aliased {
+		if a == nil {
+			continue
+		}
+		if vec, score := bestVector(a.Severity); vec != "" {
+			return vec, score
+		}
+	}
+	return "", 0
 }
 
 // bestVector returns the newest-version CVSS vector in list that parses,

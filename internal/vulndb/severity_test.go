@@ -91,12 +91,14 @@ func TestRatePrecedence(t *testing.T) {
 	crit := Severity{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"} // 9.8
 	med := Severity{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:L/A:N"}  // 4.2
 	v4 := Severity{Type: "CVSS_V4", Score: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}
-	nvd := &Advisory{ID: "CVE-2024-1", Severity: []Severity{crit}}
+	nvdRec := &Advisory{ID: "CVE-2024-1", Severity: []Severity{crit}}
+	nvd := []*Advisory{nvdRec}
+	ghsaLow := &Advisory{ID: "GHSA-low", Severity: []Severity{{Type: "label", Score: "LOW", Source: "ghsa"}}}
 	cases := []struct {
 		name   string
 		e      Entry
 		adv    *Advisory
-		nvd    *Advisory
+		nvd    []*Advisory
 		os     bool
 		want   finding.Severity
 		source string
@@ -110,11 +112,14 @@ func TestRatePrecedence(t *testing.T) {
 			nvd, true, finding.SeverityMedium, "ubuntu", 9.8},
 		{"red hat rating", Entry{}, &Advisory{ID: "ALSA-2023:1", Severity: []Severity{{Type: "label", Score: "Important", Source: "redhat"}}},
 			nil, true, finding.SeverityHigh, "redhat", 0},
-		{"OS package without distro rating falls to NVD", Entry{}, &Advisory{ID: "ALPINE-CVE-2024-1"}, nvd, true, finding.SeverityCritical, "nvd", 9.8},
+		{"OS package without distro rating falls to NVD", Entry{}, &Advisory{ID: "ALPINE-CVE-2024-1"}, nvd, true, finding.SeverityCritical, "nvd:CVE-2024-1", 9.8},
 		{"language: own vector beats NVD", Entry{}, &Advisory{ID: "GHSA-x", Severity: []Severity{med}}, nvd, false, finding.SeverityMedium, "ghsa", 4.2},
 		{"language: v4 before v3", Entry{}, &Advisory{ID: "RUSTSEC-1", Severity: []Severity{med, v4}}, nil, false, finding.SeverityCritical, "rustsec", 9.3},
 		{"language: label when no vector", Entry{}, &Advisory{ID: "GHSA-y", Severity: []Severity{{Type: "label", Score: "HIGH", Source: "ghsa"}}}, nil, false, finding.SeverityHigh, "ghsa", 0},
-		{"language: NVD fallback", Entry{}, &Advisory{ID: "PYSEC-1"}, nvd, false, finding.SeverityCritical, "nvd", 9.8},
+		{"language: NVD fallback", Entry{}, &Advisory{ID: "PYSEC-1"}, nvd, false, finding.SeverityCritical, "nvd:CVE-2024-1", 9.8},
+		{"language: aliased GHSA before NVD", Entry{}, &Advisory{ID: "GO-1"}, []*Advisory{nil, ghsaLow, nvdRec}, false, finding.SeverityLow, "ghsa:GHSA-low", 9.8},
+		{"language: unrated GHSA passes to NVD", Entry{}, &Advisory{ID: "GO-1"}, []*Advisory{{ID: "GHSA-none"}, nvdRec}, false, finding.SeverityCritical, "nvd:CVE-2024-1", 9.8},
+		{"language: own label beats aliased", Entry{}, &Advisory{ID: "GHSA-y", Severity: []Severity{{Type: "label", Score: "moderate"}}}, []*Advisory{ghsaLow, nvdRec}, false, finding.SeverityMedium, "ghsa", 9.8},
 		{"nothing known", Entry{}, &Advisory{ID: "GO-1"}, nil, false, finding.SeverityUnknown, "", 0},
 	}
 	for _, c := range cases {

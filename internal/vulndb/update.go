@@ -117,10 +117,10 @@ func Update(ctx context.Context, dir string, opts UpdateOptions) ([]FeedResult, 
 	}
 	for i, f := range opts.Feeds {
 		start := time.Now()
-		st, err := Import(ctx, w, feedCachePath(cache, f.Name))
+		st, err := Import(ctx, w, feedCachePath(cache, f))
 		if err != nil {
 			w.Abort()
-			return nil, fmt.Errorf("update %s: %w; the database in %s is unchanged", f.Name, err, dir)
+			return nil, fmt.Errorf("update %s (%s): %w; the database in %s is unchanged", f.Name, f.URL, err, dir)
 		}
 		results[i].Import = st
 		results[i].Took += JSONDuration(time.Since(start))
@@ -151,20 +151,32 @@ func Update(ctx context.Context, dir string, opts UpdateOptions) ([]FeedResult, 
 	return results, nil
 }
 
-func feedCachePath(cache, name string) string {
+func feedCachePath(cache string, f Feed) string {
 	safe := strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
 			return r
 		}
 		return '_'
-	}, name)
-	return filepath.Join(cache, safe+".zip")
+	}, f.Name)
+	return filepath.Join(cache, safe+feedExt(f.URL))
+}
+
+// feedExt keeps the kind of file a feed's URL names, which Import goes
+// by: a gzip-compressed or plain JSON file, else a zip.
+func feedExt(u string) string {
+	u, _, _ = strings.Cut(u, "?")
+	for _, ext := range []string{".json.gz", ".gz", ".json"} {
+		if strings.HasSuffix(strings.ToLower(u), ext) {
+			return ext
+		}
+	}
+	return ".zip"
 }
 
 // fetchFeed downloads f into the cache unless the cached copy is current.
 func fetchFeed(ctx context.Context, client *http.Client, f Feed, cache string, prev SourceMeta, progress func(int64, int64)) (FeedResult, error) {
-	path := feedCachePath(cache, f.Name)
+	path := feedCachePath(cache, f)
 	res := FeedResult{Name: f.Name}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
 	if err != nil {
@@ -180,7 +192,7 @@ func fetchFeed(ctx context.Context, client *http.Client, f Feed, cache string, p
 			req.Header.Set("If-Modified-Since", prev.LastModified)
 		}
 	}
-	resp, err := client.Do(req)
+	resp, err := getPolitely(ctx, client, req)
 	if err != nil {
 		return res, err
 	}

@@ -91,7 +91,7 @@ func TestUpdateFromLocalMirror(t *testing.T) {
 	// A failed download (bad checksum, truncated body, missing feed)
 	// leaves the database as it was.
 	live, _ := os.ReadFile(Path(dir))
-	os.Remove(feedCachePath(filepath.Join(dir, "sources"), "osv:Go")) // force a download
+	os.Remove(feedCachePath(filepath.Join(dir, "sources"), feeds[0])) // force a download
 	for name, setup := range map[string]func(){
 		"checksum":  func() { srv.corrupt.Store(true) },
 		"truncated": func() { srv.corrupt.Store(false); srv.cut.Store(true) },

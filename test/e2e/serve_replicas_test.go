@@ -65,7 +65,7 @@ func TestReplicasShareOneQueue(t *testing.T) {
 	key := make([]byte, 32)
 	rand.Read(key)
 	t.Setenv("BULWARK_SECRET_KEY", base64.StdEncoding.EncodeToString(key)) // replicas share the sealing key
-	common := []string{"--database", dsn, "--db-dir", filepath.Join(shared, "db"), "--workers", "2"}
+	common := []string{"--database", dsn, "--db-dir", filepath.Join(shared, "db"), "--workers", "2", "--offline"}
 	a := startServe(t, t.TempDir(), freePort(t), common...)
 	b := &bulwarkServer{url: fmt.Sprintf("http://127.0.0.1:%d", freePort(t)), token: a.token, log: &bytes.Buffer{}}
 	b.args = append([]string{"serve", "--data-dir", t.TempDir(), "--listen", strings.TrimPrefix(b.url, "http://"), "--check-interval", "1s"}, common...)

@@ -52,7 +52,7 @@ func startServe(t *testing.T, dataDir string, port int, extra ...string) *bulwar
 	t.Helper()
 	tokenFile := filepath.Join(dataDir, "first-token")
 	args := append([]string{"serve", "--data-dir", dataDir, "--listen", fmt.Sprintf("127.0.0.1:%d", port),
-		"--initial-token-file", tokenFile, "--check-interval", "1s"}, extra...)
+		"--initial-token-file", tokenFile, "--check-interval", "1s", "--offline"}, extra...)
 	s := &bulwarkServer{url: fmt.Sprintf("http://127.0.0.1:%d", port), log: &bytes.Buffer{}, args: args}
 	s.start(t)
 	b, err := os.ReadFile(tokenFile)

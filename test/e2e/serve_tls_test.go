@@ -43,7 +43,7 @@ func TestServeTLS(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			port := freePort(t)
-			args := append([]string{"serve", "--data-dir", t.TempDir(), "--listen", fmt.Sprintf(c.listen, port)}, c.args...)
+			args := append([]string{"serve", "--offline", "--data-dir", t.TempDir(), "--listen", fmt.Sprintf(c.listen, port)}, c.args...)
 			cmd := exec.Command(bulwark(t), args...)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)

@@ -152,10 +152,20 @@ function vulnRow(v) {
     h('td', null, h('span', {class: 'strong'}, pkg.name), h('div', {class: 'sub'}, pkg.type || pkg.ecosystem || '')),
     h('td', {class: 'mono nowrap'}, v.installedVersion),
     h('td', {class: 'mono nowrap'}, v.fixedVersion || h('span', {class: 'muted'}, '—')),
-    h('td', {class: 'nowrap', title: [rating.vector, rating.source].filter(Boolean).join(' · ') || null}, severityBadge(rating.severity, rating.score)),
+    h('td', {class: 'nowrap', title: [rating.vector, rating.source].filter(Boolean).join(' · ') || null}, severityBadge(rating.severity, rating.score),
+      rating.source ? h('div', {class: 'sub', testid: 'severity-source'}, ratedBy(rating.source)) : null),
     h('td', null, h('span', {class: ['status', `status-${v.status}`]}, statusLabel(v.status))),
     h('td', {class: 'wrap', title: v.title || null}, h('span', {class: 'clamp'}, v.title)),
     h('td', {class: 'nowrap', title: [v.layer, v.path].filter(Boolean).join('\n') || null}, v.layer ? mono(shortLayer(v.layer)) : '—'));
+}
+
+// ratedBy names who set a finding's severity: "debian", "ghsa", or, when
+// the rating came from an aliased record, "nvd:CVE-2021-44906".
+function ratedBy(source) {
+  const [rater, record] = String(source).split(/:(.*)/s);
+  const names = {nvd: 'NVD', ghsa: 'GitHub', debian: 'Debian', ubuntu: 'Ubuntu', redhat: 'Red Hat', alpine: 'Alpine', suse: 'SUSE'};
+  const who = names[rater] || rater.toUpperCase();
+  return record ? `by ${who} (${record})` : `by ${who}`;
 }
 
 // shortLayer shows a layer digest by the first 12 hex digits, as docker

@@ -58,12 +58,17 @@ function findingsCard(findings, fixable) {
 }
 
 function freshnessCard(db, queue) {
-  const stale = !db.updated || Date.now() - new Date(db.updated).getTime() > 2 * 86400 * 1000;
+  const stale = !db.updated || db.stale;
+  const refresh = db.refresh || {};
   return card('Data and scanning', {testid: 'card-freshness'},
     h('dl', {class: 'facts'},
       h('dt', null, 'Vulnerability data'),
       h('dd', {testid: 'overview-database', class: stale ? 'warn-text' : null},
-        db.updated ? ['updated ', when(db.updated)] : 'never downloaded'),
+        db.updated ? ['updated ', when(db.updated), stale ? ' (stale)' : ''] : 'never downloaded'),
+      h('dt', null, 'Refresh'),
+      h('dd', {testid: 'overview-refresh', class: refresh.lastError ? 'warn-text' : null, title: refresh.lastError || null},
+        refresh.everySeconds > 0 ? `every ${duration(refresh.everySeconds)}` : 'off (offline)',
+        refresh.lastAttempt ? [', last tried ', when(refresh.lastAttempt), refresh.lastError ? ', failed' : ''] : ''),
       h('dt', null, 'Sources'),
       h('dd', null, db.sources && db.sources.length
         ? h('span', {class: 'chips'}, db.sources.map((x) => h('span', {class: 'chip'}, x)))
@@ -73,6 +78,14 @@ function freshnessCard(db, queue) {
         h('span', {class: 'queue-item'}, num(queue.pending), ' pending'),
         h('span', {class: 'queue-item'}, num(queue.running), ' running'),
         h('span', {class: ['queue-item', Number(queue.dead) > 0 && 'bad-text']}, num(queue.dead), ' failed'))));
+}
+
+// duration shows seconds as the largest whole unit: "6h", "2d", "30m".
+function duration(seconds) {
+  for (const [unit, n] of [['d', 86400], ['h', 3600], ['m', 60]]) {
+    if (seconds >= n && seconds % n === 0) return `${seconds / n}${unit}`;
+  }
+  return `${seconds}s`;
 }
 
 function historyCard(history) {
