@@ -25,6 +25,10 @@ type Image struct {
 	Tags   []string
 	Config *v1.ConfigFile
 	Layers []Layer
+	// SkipVerify lets Squash read layers whose bytes do not hash to their
+	// diff ID and digest (Options.SkipVerify; --skip-verify). By default
+	// every layer is checked as it streams.
+	SkipVerify bool
 
 	closers []io.Closer
 }
@@ -38,6 +42,10 @@ type Layer struct {
 	Digest string
 	// Size is the size of the stored blob in bytes, or -1 when unknown.
 	Size int64
+	// BlobVerified says that Open's stream checks itself against Digest,
+	// failing at its end (go-containerregistry's registry blobs do), so
+	// Squash need not hash the stored bytes again.
+	BlobVerified bool
 	// MediaType is the stored blob's media type, when the source says.
 	MediaType string
 	// Open returns the stored blob; compression is detected from its bytes.

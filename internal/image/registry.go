@@ -32,7 +32,9 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 	if opts.CacheDir != "" {
 		rimg = cache.Image(rimg, cache.NewFilesystemCache(opts.CacheDir))
 	}
-	return imageFromV1(rimg, r)
+	// Registry blobs are checked against their digests by go-containerregistry
+	// as they end; blobs read back from the cache are not.
+	return imageFromV1(rimg, r, opts.CacheDir == "")
 }
 
 // insecureRegistry says whether ref's registry may use plain HTTP: it is
@@ -67,7 +69,7 @@ func LoopbackHost(host string) bool {
 }
 
 // imageFromV1 adapts a go-containerregistry image.
-func imageFromV1(rimg v1.Image, r name.Reference) (*Image, error) {
+func imageFromV1(rimg v1.Image, r name.Reference, blobVerified bool) (*Image, error) {
 	cfgRaw, err := rimg.RawConfigFile()
 	if err != nil {
 		return nil, fmt.Errorf("image config: %w", err)
@@ -88,6 +90,7 @@ func imageFromV1(rimg v1.Image, r name.Reference) (*Image, error) {
 	}
 	for i, l := range layers {
 		img.Layers[i].Size = -1
+		img.Layers[i].BlobVerified = blobVerified
 		if d, err := l.Digest(); err == nil {
 			img.Layers[i].Digest = d.String()
 		}

@@ -38,7 +38,7 @@ func Squash(ctx context.Context, img *Image, opts SquashOptions) (*FS, error) {
 	if opts.Limits == (Limits{}) {
 		opts.Limits = DefaultLimits
 	}
-	s := &squasher{fs: newFS(img.DiffIDs()), opts: opts}
+	s := &squasher{fs: newFS(img.DiffIDs()), opts: opts, verify: !img.SkipVerify}
 	for i, l := range img.Layers {
 		if err := s.layer(ctx, i, l); err != nil {
 			s.fs.Close()
@@ -58,6 +58,7 @@ func layerName(l Layer) string {
 type squasher struct {
 	fs        *FS
 	opts      SquashOptions
+	verify    bool
 	spillSize int64
 	buf       []byte
 }
@@ -69,28 +70,97 @@ type layerStream struct {
 	seekable     io.ReaderAt
 	close        func() error
 	decompressed io.Reader
+	// checks hash the stream as it is read: the stored blob and the tar,
+	// or one check for both when the blob is the tar.
+	checks []*digestCheck
 }
 
 func (s *squasher) open(ctx context.Context, i int, l Layer) (*layerStream, error) {
 	if l.Seekable != nil {
 		if ra, size, ok := l.Seekable(); ok {
-			raw := &offsetReader{r: newBufSection(ra, size)}
-			return &layerStream{tar: tar.NewReader(raw), stored: raw, raw: raw, seekable: ra, close: func() error { return nil }, decompressed: raw}, nil
+			return s.openSeekable(l, ra, size)
 		}
 	}
-	rc, err := l.Open(ctx)
+	return s.openStream(ctx, i, l)
+}
+
+// openSeekable reads an uncompressed layer in place. Unverified, the tar
+// reader seeks over contents; verified, every byte passes the hash instead.
+func (s *squasher) openSeekable(l Layer, ra io.ReaderAt, size int64) (*layerStream, error) {
+	raw := &offsetReader{r: newBufSection(ra, size)}
+	ls := &layerStream{stored: raw, raw: raw, seekable: ra, decompressed: raw, close: func() error { return nil }}
+	check, err := s.check(contentClaim(l), blobClaim(l))
+	if err != nil || check == nil {
+		ls.tar = tar.NewReader(raw)
+		return ls, err
+	}
+	raw.r = io.TeeReader(raw.r, check)
+	ls.tar = tar.NewReader(noSeek{raw})
+	ls.checks = []*digestCheck{check}
+	ls.close = func() error { check.close(); return nil }
+	return ls, nil
+}
+
+// openStream reads a layer blob as a stream, decompressing it.
+func (s *squasher) openStream(ctx context.Context, i int, l Layer) (*layerStream, error) {
+	blob, err := s.check(blobClaim(l))
 	if err != nil {
 		return nil, err
 	}
-	stored := &offsetReader{r: &progressReader{r: rc, layer: i, report: s.opts.Progress}}
-	dr, err := decompress(stored)
+	rc, err := l.Open(ctx)
 	if err != nil {
+		blob.close()
+		return nil, err
+	}
+	stored := &offsetReader{r: &progressReader{r: rc, layer: i, report: s.opts.Progress}}
+	if blob != nil {
+		stored.r = io.TeeReader(stored.r, blob)
+	}
+	dr, compressed, err := decompress(stored)
+	if err == nil && !compressed && blob != nil {
+		err = blob.add(contentClaim(l))
+	}
+	var content *digestCheck
+	if err == nil && compressed {
+		content, err = s.check(contentClaim(l))
+	}
+	if err != nil {
+		blob.close()
 		rc.Close()
 		return nil, fmt.Errorf("corrupt layer: %w", err)
 	}
 	raw := &offsetReader{r: dr}
-	return &layerStream{tar: tar.NewReader(noSeek{raw}), stored: stored, raw: raw, decompressed: raw,
-		close: func() error { dr.Close(); return rc.Close() }}, nil
+	ls := &layerStream{stored: stored, raw: raw, decompressed: raw}
+	for _, c := range []*digestCheck{blob, content} {
+		if c != nil {
+			ls.checks = append(ls.checks, c)
+		}
+	}
+	if content != nil {
+		raw.r = io.TeeReader(dr, content)
+	}
+	ls.tar = tar.NewReader(noSeek{raw})
+	ls.close = func() error { blob.close(); content.close(); dr.Close(); return rc.Close() }
+	return ls, nil
+}
+
+// check returns a digestCheck of claims, or nil when the image is read
+// without verification.
+func (s *squasher) check(claims ...claimSpec) (*digestCheck, error) {
+	if !s.verify {
+		return nil, nil
+	}
+	return newDigestCheck(claims...)
+}
+
+func contentClaim(l Layer) claimSpec { return claimSpec{l.DiffID, "content", "config"} }
+
+// blobClaim is the stored blob's digest, unless its stream checks itself.
+func blobClaim(l Layer) claimSpec {
+	if l.BlobVerified {
+		return claimSpec{}
+	}
+	return claimSpec{l.Digest, "blob", "manifest"}
 }
 
 // noSeek hides Seek so the tar reader reads (and decompresses) through.
@@ -126,10 +196,27 @@ func (s *squasher) layer(ctx context.Context, i int, l Layer) error {
 			return err
 		}
 	}
-	// Read to the end so that the compressed stream's checksum is verified.
-	if ls.seekable == nil {
+	return ls.finish()
+}
+
+// finish reads the layer to its end, past the tar's end-of-archive blocks,
+// so that the compressed stream's checksum and the digests cover every
+// byte, then compares the digests.
+func (ls *layerStream) finish() error {
+	if ls.seekable == nil || len(ls.checks) > 0 {
 		if _, err := io.Copy(io.Discard, ls.decompressed); err != nil {
 			return fmt.Errorf("truncated or corrupt: %w", err)
+		}
+	}
+	if ls.seekable == nil {
+		// The decompressor may stop before the end of the blob.
+		if _, err := io.Copy(io.Discard, ls.stored); err != nil {
+			return fmt.Errorf("truncated or corrupt: %w", err)
+		}
+	}
+	for _, c := range ls.checks {
+		if err := c.verify(); err != nil {
+			return err
 		}
 	}
 	return nil

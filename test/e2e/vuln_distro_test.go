@@ -398,7 +398,8 @@ func diffLists(got, want []string) string {
 
 // tarballImage is a one-layer image made of a root file system tarball.
 func tarballImage(path string) *image.Image {
-	return &image.Image{Ref: "rootfs:" + path, Layers: []image.Layer{{
+	// A rootfs tarball comes with no digest to check it against.
+	return &image.Image{Ref: "rootfs:" + path, SkipVerify: true, Layers: []image.Layer{{
 		DiffID: "sha256:" + filepath.Base(path), Size: -1,
 		Open: func(context.Context) (io.ReadCloser, error) { return os.Open(path) },
 	}}}
