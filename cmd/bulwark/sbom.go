@@ -17,11 +17,12 @@ import (
 
 // imageFlags are the flags of every command that opens an image.
 type imageFlags struct {
-	platform string
-	insecure []string
-	cacheDir string
-	quiet    bool
-	timeout  time.Duration
+	platform   string
+	insecure   []string
+	cacheDir   string
+	quiet      bool
+	timeout    time.Duration
+	skipVerify bool
 }
 
 func (f *imageFlags) register(cmd *cobra.Command) {
@@ -31,6 +32,7 @@ func (f *imageFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "directory caching downloaded layers by digest (default: no cache)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress display")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Minute, "give up after this long")
+	fl.BoolVar(&f.skipVerify, "skip-verify", false, "scan layers even when they do not hash to the digests the image gives for them")
 }
 
 func (f *imageFlags) options() (sbom.TargetOptions, error) {
@@ -39,7 +41,7 @@ func (f *imageFlags) options() (sbom.TargetOptions, error) {
 		return sbom.TargetOptions{}, usageError{err}
 	}
 	opts := sbom.TargetOptions{Image: image.Options{Platform: p, InsecureRegistries: f.insecure, CacheDir: f.cacheDir,
-		DockerConfig: true}}
+		DockerConfig: true, SkipVerify: f.skipVerify}}
 	if bar := progress.ForStderr(f.quiet); bar != nil {
 		opts.Progress = bar
 	}
