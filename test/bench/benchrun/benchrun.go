@@ -15,11 +15,19 @@ import (
 	"time"
 )
 
-// BuildBulwark builds the binary into dir.
-func BuildBulwark(dir string) (string, error) {
-	bin := filepath.Join(dir, "bulwark")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/bulwark").CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build bulwark: %v: %s", err, out)
+// BuildBulwark builds the binary of the working directory's tree into dir.
+func BuildBulwark(dir string) (string, error) { return BuildBulwarkIn(".", dir) }
+
+// BuildBulwarkIn builds the binary of the source tree at src into dir.
+func BuildBulwarkIn(src, dir string) (string, error) {
+	bin, err := filepath.Abs(filepath.Join(dir, "bulwark"))
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/bulwark")
+	cmd.Dir = src
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build bulwark in %s: %v: %s", src, err, out)
 	}
 	return bin, nil
 }

@@ -1,13 +1,17 @@
 // Command sbomvs scans one image with Bulwark and with syft, side by side in
 // one run, and prints the packages each found per ecosystem, the median wall
-// time and peak RSS of each over several runs, their ratios, and the floor:
-// only reading (and decompressing) the image's layers.
+// time and peak RSS of each over several runs, their ratios, and two
+// floors: only reading (and decompressing) the image's layers, and reading
+// them through sha256 as a verifying scan must. Bulwark runs twice, with
+// and without --skip-verify; -baseline REV adds Bulwark built from another
+// git revision, so that before and after are measured in the same run.
 //
-//	go run ./test/bench/sbomvs -runs 5 [-target docker-archive:FILE] [-syft PATH]
+//	go run ./test/bench/sbomvs -runs 5 [-target docker-archive:FILE] [-syft PATH] [-baseline main]
 package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -27,8 +31,9 @@ func main() {
 	target := flag.String("target", "docker-archive:"+filepath.Join(home, ".cache/bulwark-testbed/bookworm-langs.bulwark_debian-langs_bookworm.docker-archive.tar"),
 		"image to scan (the default is made by `go test ./test/e2e`)")
 	syft := flag.String("syft", filepath.Join(home, ".cache/bulwark-peers/bin/syft"), "syft binary (../shared/peers/build.sh syft)")
+	baseline := flag.String("baseline", "", "also measure Bulwark built from this git revision (e.g. main)")
 	flag.Parse()
-	if err := run(*target, *syft, *runs); err != nil {
+	if err := run(*target, *syft, *baseline, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "sbomvs:", err)
 		os.Exit(1)
 	}
@@ -40,47 +45,43 @@ type result struct {
 	pkgs map[string]int
 }
 
-func run(target, syft string, runs int) error {
+// tool is one command measured, by the name it is reported under.
+type tool struct {
+	name string
+	args []string
+}
+
+func run(target, syft, baseline string, runs int) error {
 	tmp, err := os.MkdirTemp("", "sbomvs-*")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	bulwark, err := benchrun.BuildBulwark(tmp)
+	tools, err := buildTools(tmp, target, syft, baseline)
 	if err != nil {
 		return err
 	}
-	tools := map[string][]string{
-		"bulwark": {bulwark, "sbom", target, "-q", "-f", "json", "-o", filepath.Join(tmp, "bulwark.json")},
-	}
-	if _, err := os.Stat(syft); err == nil {
-		tools["syft"] = []string{syft, "scan", target, "-q", "-o", "syft-json=" + filepath.Join(tmp, "syft.json")}
-	} else {
-		fmt.Printf("syft not found at %s: measuring Bulwark alone\n", syft)
-	}
 	res := map[string]*result{}
-	floor := &result{}
+	floors := map[string]*result{floorRead: {}, floorHash: {}}
 	for i := 0; i < runs; i++ {
-		for _, name := range []string{"bulwark", "syft"} {
-			args, ok := tools[name]
-			if !ok {
-				continue
+		for _, t := range tools {
+			if res[t.name] == nil {
+				res[t.name] = &result{}
 			}
-			if res[name] == nil {
-				res[name] = &result{}
-			}
-			wall, rss, err := benchrun.Measure(args)
+			wall, rss, err := benchrun.Measure(t.args)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				return fmt.Errorf("%s: %w", t.name, err)
 			}
-			res[name].wall = append(res[name].wall, wall)
-			res[name].rss = append(res[name].rss, rss)
+			res[t.name].wall = append(res[t.name].wall, wall)
+			res[t.name].rss = append(res[t.name].rss, rss)
 		}
-		d, err := readLayers(target)
-		if err != nil {
-			return fmt.Errorf("floor: %w", err)
+		for name, hash := range map[string]bool{floorRead: false, floorHash: true} {
+			d, err := readLayers(target, hash)
+			if err != nil {
+				return fmt.Errorf("floor: %w", err)
+			}
+			floors[name].wall = append(floors[name].wall, d)
 		}
-		floor.wall = append(floor.wall, d)
 	}
 	res["bulwark"].pkgs, err = countBulwark(filepath.Join(tmp, "bulwark.json"))
 	if err != nil {
@@ -91,13 +92,50 @@ func run(target, syft string, runs int) error {
 			return err
 		}
 	}
-	report(target, runs, res, floor)
+	report(target, runs, tools, res, floors)
 	return nil
 }
 
-// readLayers is the floor: open the image and read every layer through
-// its decompressor, doing nothing with the bytes.
-func readLayers(target string) (time.Duration, error) {
+// buildTools builds Bulwark (and the baseline) and lists the commands to
+// measure, Bulwark first.
+func buildTools(tmp, target, syft, baseline string) ([]tool, error) {
+	bulwark, err := benchrun.BuildBulwark(tmp)
+	if err != nil {
+		return nil, err
+	}
+	scan := func(bin, out string, extra ...string) []string {
+		return append([]string{bin, "sbom", target, "-q", "-f", "json", "-o", filepath.Join(tmp, out)}, extra...)
+	}
+	tools := []tool{
+		{"bulwark", scan(bulwark, "bulwark.json")},
+		{"bulwark --skip-verify", scan(bulwark, "skip.json", "--skip-verify")},
+	}
+	if baseline != "" {
+		bin, err := buildBaseline(tmp, baseline)
+		if err != nil {
+			return nil, err
+		}
+		tools = append(tools, tool{"bulwark@" + baseline, scan(bin, "baseline.json")})
+	}
+	if _, err := os.Stat(syft); err == nil {
+		tools = append(tools, tool{"syft", []string{syft, "scan", target, "-q", "-o", "syft-json=" + filepath.Join(tmp, "syft.json")}})
+	} else {
+		fmt.Printf("syft not found at %s: measuring Bulwark alone\n", syft)
+	}
+	return tools, nil
+}
+
+// The floors: reading every layer through its decompressor, and the same
+// through sha256 as well.
+const (
+	floorRead = "floor (read layers)"
+	floorHash = "floor (read + sha256)"
+)
+
+// readLayers is a floor: open the image and read every layer through its
+// decompressor (and sha256, when hash is set), doing nothing else with the
+// bytes.
+func readLayers(target string, hash bool) (time.Duration, error) {
 	t, err := image.ParseTarget(target)
 	if err != nil {
 		return 0, err
@@ -114,7 +152,11 @@ func readLayers(target string) (time.Duration, error) {
 		if err != nil {
 			return 0, err
 		}
-		_, err = io.Copy(io.Discard, image.Decompress(rc))
+		var w io.Writer = io.Discard
+		if hash {
+			w = sha256.New()
+		}
+		_, err = io.Copy(w, image.Decompress(rc))
 		rc.Close()
 		if err != nil {
 			return 0, err
@@ -169,7 +211,7 @@ func readJSON(path string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-func report(target string, runs int, res map[string]*result, floor *result) {
+func report(target string, runs int, tools []tool, res map[string]*result, floors map[string]*result) {
 	fmt.Printf("target: %s, %d runs each, interleaved\n\n", target, runs)
 	eco := map[string]bool{}
 	for _, r := range res {
@@ -190,13 +232,18 @@ func report(target string, runs int, res map[string]*result, floor *result) {
 		}
 		fmt.Printf("%-12s %8d %8s\n", e, res["bulwark"].pkgs[e], s)
 	}
-	b := res["bulwark"]
-	fmt.Printf("\n%-28s %10s %10s\n", "", "wall", "peak RSS")
-	fmt.Printf("%-28s %10s %7d MiB\n", "bulwark", benchrun.Median(b.wall).Round(time.Millisecond), benchrun.Median(b.rss)/1024)
-	if s := res["syft"]; s != nil {
-		fmt.Printf("%-28s %10s %7d MiB\n", "syft", benchrun.Median(s.wall).Round(time.Millisecond), benchrun.Median(s.rss)/1024)
-		fmt.Printf("%-28s %9.2fx %9.2fx\n", "bulwark / syft", benchrun.Ratio(benchrun.Median(b.wall), benchrun.Median(s.wall)), float64(benchrun.Median(b.rss))/float64(benchrun.Median(s.rss)))
+	fmt.Printf("\n%-28s %10s %10s %10s %10s\n", "", "wall", "peak RSS", "/ read", "/ read+sha")
+	read, hashed := benchrun.Median(floors[floorRead].wall), benchrun.Median(floors[floorHash].wall)
+	for _, t := range tools {
+		w := benchrun.Median(res[t.name].wall)
+		fmt.Printf("%-28s %10s %6d MiB %9.2fx %9.2fx\n", t.name, w.Round(time.Millisecond), benchrun.Median(res[t.name].rss)/1024,
+			benchrun.Ratio(w, read), benchrun.Ratio(w, hashed))
 	}
-	fmt.Printf("%-28s %10s\n", "floor (read layers)", benchrun.Median(floor.wall).Round(time.Millisecond))
-	fmt.Printf("%-28s %9.2fx\n", "bulwark / floor", benchrun.Ratio(benchrun.Median(b.wall), benchrun.Median(floor.wall)))
+	fmt.Printf("%-28s %10s\n", floorRead, read.Round(time.Millisecond))
+	fmt.Printf("%-28s %10s\n", floorHash, hashed.Round(time.Millisecond))
+	b := benchrun.Median(res["bulwark"].wall)
+	if s := res["syft"]; s != nil {
+		fmt.Printf("%-28s %9.2fx %9.2fx\n", "bulwark / syft", benchrun.Ratio(b, benchrun.Median(s.wall)), float64(benchrun.Median(res["bulwark"].rss))/float64(benchrun.Median(s.rss)))
+	}
+	fmt.Printf("%-28s %9.2fx\n", "bulwark / floor (read)", benchrun.Ratio(b, read))
 }
