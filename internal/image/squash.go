@@ -84,8 +84,9 @@ func (s *squasher) open(ctx context.Context, i int, l Layer) (*layerStream, erro
 	return s.openStream(ctx, i, l)
 }
 
-// openSeekable reads an uncompressed layer in place. Unverified, the tar
-// reader seeks over contents; verified, every byte passes the hash instead.
+// openSeekable reads an uncompressed layer in place; the tar reader seeks
+// over contents. Verified, the layer is read once in order for the hash,
+// and the tar reader reads from those same buffers.
 func (s *squasher) openSeekable(l Layer, ra io.ReaderAt, size int64) (*layerStream, error) {
 	raw := &offsetReader{r: newBufSection(ra, size)}
 	ls := &layerStream{stored: raw, raw: raw, seekable: ra, decompressed: raw, close: func() error { return nil }}
@@ -94,8 +95,8 @@ func (s *squasher) openSeekable(l Layer, ra io.ReaderAt, size int64) (*layerStre
 		ls.tar = tar.NewReader(raw)
 		return ls, err
 	}
-	raw.r = io.TeeReader(raw.r, check)
-	ls.tar = tar.NewReader(noSeek{raw})
+	raw.r = newHashedSection(ra, size, check)
+	ls.tar = tar.NewReader(raw)
 	ls.checks = []*digestCheck{check}
 	ls.close = func() error { check.close(); return nil }
 	return ls, nil

@@ -126,6 +126,14 @@ func (c *digestCheck) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// buffer returns an empty chunk of capacity digestChunk for the caller to
+// fill and hand over with put.
+func (c *digestCheck) buffer() []byte { return c.chunk()[:0] }
+
+// put hands a filled chunk to the hashing goroutine, which owns it from then
+// on; it blocks when that goroutine is digestChunks behind.
+func (c *digestCheck) put(b []byte) { c.full <- b }
+
 func (c *digestCheck) chunk() []byte {
 	select {
 	case b := <-c.free:
