@@ -286,9 +286,9 @@ func (s *squasher) entry(i int, h *tar.Header, ls *layerStream) error {
 	n := s.put(name, h, i)
 	switch h.Typeflag {
 	case tar.TypeLink:
-		return s.hardlink(n, h)
+		return s.hardlink(name, n, h)
 	case tar.TypeReg:
-		return s.keep(n, ls)
+		return s.keep(name, n, ls)
 	}
 	return nil
 }
@@ -325,6 +325,9 @@ func (s *squasher) mkdirAll(dir string, layer int) *node {
 	n := s.fs.nodes["."]
 	if dir == "." {
 		return n
+	}
+	if d, ok := s.fs.nodes[dir]; ok && d.mode.IsDir() {
+		return d // the common case: every parent is there already
 	}
 	p := ""
 	for _, c := range strings.Split(dir, "/") {
@@ -378,7 +381,7 @@ func (s *squasher) remove(n *node) {
 	}
 }
 
-func (s *squasher) hardlink(n *node, h *tar.Header) error {
+func (s *squasher) hardlink(name string, n *node, h *tar.Header) error {
 	target, err := cleanName(h.Linkname)
 	if err != nil {
 		return fmt.Errorf("hardlink %q: %w", h.Name, err)
@@ -390,26 +393,27 @@ func (s *squasher) hardlink(n *node, h *tar.Header) error {
 		return nil
 	}
 	n.mode, n.size, n.data, n.src, n.off = t.mode, t.size, t.data, t.src, t.off
-	n.kept = t.kept || s.selection(n).Keep && (t.data != nil || t.src != nil)
+	n.kept = t.kept || s.selection(name, n).Keep && (t.data != nil || t.src != nil)
 	return nil
 }
 
-func (s *squasher) selection(n *node) Selection {
+// selection asks the Selector about n, whose path is name.
+func (s *squasher) selection(name string, n *node) Selection {
 	if s.opts.Select == nil {
 		return Selection{}
 	}
-	return s.opts.Select(n.path(), n.mode)
+	return s.opts.Select(name, n.mode)
 }
 
-// keep stores the content of a chosen regular file.
-func (s *squasher) keep(n *node, ls *layerStream) error {
-	sel := s.selection(n)
+// keep stores the content of a chosen regular file, whose path is name.
+func (s *squasher) keep(name string, n *node, ls *layerStream) error {
+	sel := s.selection(name, n)
 	if !sel.Keep || n.size == 0 {
 		n.kept = sel.Keep && len(sel.Markers) == 0
 		return nil
 	}
 	if n.size > s.opts.Limits.MaxKeptSize {
-		s.fs.Warnings = append(s.fs.Warnings, fmt.Sprintf("%s: %d bytes, too large to read", n.path(), n.size))
+		s.fs.Warnings = append(s.fs.Warnings, fmt.Sprintf("%s: %d bytes, too large to read", name, n.size))
 		return nil
 	}
 	var scan *markerScanner
@@ -429,7 +433,7 @@ func (s *squasher) keep(n *node, ls *layerStream) error {
 	case n.size <= memKeepMax:
 		n.data = make([]byte, n.size)
 		if _, err := io.ReadFull(ls.tar, n.data); err != nil {
-			return fmt.Errorf("read %s: truncated or corrupt: %w", n.path(), err)
+			return fmt.Errorf("read %s: truncated or corrupt: %w", name, err)
 		}
 		n.kept = scan == nil || scan.match(n.data)
 		if !n.kept {
@@ -447,7 +451,7 @@ func (s *squasher) keep(n *node, ls *layerStream) error {
 		s.buf = make([]byte, 256<<10)
 	}
 	if _, err := io.CopyBuffer(io.MultiWriter(sink...), io.LimitReader(ls.tar, n.size), s.buf); err != nil {
-		return fmt.Errorf("read %s: truncated or corrupt: %w", n.path(), err)
+		return fmt.Errorf("read %s: truncated or corrupt: %w", name, err)
 	}
 	n.kept = scan == nil || scan.found
 	if n.kept && n.src == s.fs.spill && s.fs.spill != nil {
