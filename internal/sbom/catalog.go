@@ -173,26 +173,17 @@ func walkDir(ctx context.Context, fsys fs.FS, sel image.Selector, exclude []stri
 // layers, IDs and ownership.
 func catalog(ctx context.Context, fsys fs.FS, files []candidate, cats []Cataloger) (*SBOM, error) {
 	s := &SBOM{Distro: DetectDistro(fsys)}
-	for _, c := range cats {
-		var paths []string
-		for _, f := range files {
-			if c.Match(f.path, f.mode) {
-				paths = append(paths, f.path)
+	results := runCatalogers(ctx, fsys, files, cats, s.Distro)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	for i, r := range results {
+		if r.err != nil {
+			for _, line := range strings.Split(r.err.Error(), "\n") {
+				s.Warnings = append(s.Warnings, cats[i].Name()+": "+line)
 			}
 		}
-		if len(paths) == 0 {
-			continue
-		}
-		pkgs, err := c.Catalog(ctx, Input{FS: fsys, Paths: paths, Distro: s.Distro})
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				s.Warnings = append(s.Warnings, c.Name()+": "+line)
-			}
-		}
-		s.Packages = append(s.Packages, pkgs...)
+		s.Packages = append(s.Packages, r.pkgs...)
 	}
 	finish(fsys, s.Packages)
 	return s, nil
