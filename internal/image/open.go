@@ -35,7 +35,9 @@ type Options struct {
 	// Transport carries registry traffic (default NewTransport(nil, 0)).
 	Transport http.RoundTripper
 	// SkipVerify reads layers even when their bytes do not hash to the
-	// digests the image gives for them; only a user may ask for it.
+	// digests the image gives for them; only a user may ask for it. Blobs
+	// fetched from a registry are still checked by go-containerregistry as
+	// they arrive.
 	SkipVerify bool
 }
 
