@@ -193,18 +193,28 @@ func (b *bufSection) Read(p []byte) (int, error) {
 }
 
 func (b *bufSection) Seek(offset int64, whence int) (int64, error) {
+	offset, err := seekTo(offset, whence, b.pos, b.size, 0)
+	if err != nil {
+		return 0, err
+	}
+	b.pos = offset
+	return offset, nil
+}
+
+// seekTo is the position a Seek asks for in a section of size bytes read up
+// to pos; positions before floor are an error.
+func seekTo(offset int64, whence int, pos, size, floor int64) (int64, error) {
 	switch whence {
 	case io.SeekStart:
 	case io.SeekCurrent:
-		offset += b.pos
+		offset += pos
 	case io.SeekEnd:
-		offset += b.size
+		offset += size
 	default:
 		return 0, errors.New("seek: bad whence")
 	}
-	if offset < 0 {
-		return 0, errors.New("seek: negative position")
+	if offset < floor {
+		return 0, fmt.Errorf("seek: to %d, before %d", offset, floor)
 	}
-	b.pos = offset
 	return offset, nil
 }

@@ -10,10 +10,7 @@ import (
 // TestBufSection drives bufSection and a bytes.Reader with the same random
 // reads and seeks; every result must agree.
 func TestBufSection(t *testing.T) {
-	data := make([]byte, 3*bufSectionSize+777)
-	for i := range data {
-		data[i] = byte(i * 7)
-	}
+	data := patterned(3*bufSectionSize + 777)
 	rng := rand.New(rand.NewPCG(1, 2))
 	b := newBufSection(bytes.NewReader(data), int64(len(data)))
 	want := bytes.NewReader(data)
@@ -38,4 +35,14 @@ func TestBufSection(t *testing.T) {
 			t.Fatalf("step %d: read %d: got %d, %v; want %d, %v", step, n, gn, gerr, wn, werr)
 		}
 	}
+}
+
+// patterned returns n bytes that repeat with a period that is no power of
+// two, so that a read from the wrong offset shows.
+func patterned(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i * 7 % 251)
+	}
+	return b
 }

@@ -1,9 +1,6 @@
 package image
 
-import (
-	"errors"
-	"io"
-)
+import "io"
 
 // hashedSection reads a section of a ReaderAt once, in order, in the chunks
 // of a digestCheck: the tar reader reads headers out of a chunk and seeks
@@ -60,17 +57,9 @@ func (h *hashedSection) advance() error {
 
 // Seek moves forward only: what lies behind has gone to the hash.
 func (h *hashedSection) Seek(offset int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekStart:
-	case io.SeekCurrent:
-		offset += h.pos
-	case io.SeekEnd:
-		offset += h.size
-	default:
-		return 0, errors.New("seek: bad whence")
-	}
-	if offset < h.off {
-		return 0, errors.New("seek: before data already hashed")
+	offset, err := seekTo(offset, whence, h.pos, h.size, h.off)
+	if err != nil {
+		return 0, err
 	}
 	h.pos = offset
 	return offset, nil

@@ -10,10 +10,7 @@ import (
 // over whole chunks: what is read must be the section's bytes, and the hash
 // must cover every byte, skipped or read.
 func TestHashedSectionReadsAndHashesOnce(t *testing.T) {
-	data := make([]byte, 3*digestChunk+777)
-	for i := range data {
-		data[i] = byte(i * 7 % 251)
-	}
+	data := patterned(3*digestChunk + 777)
 	tests := []struct {
 		name string
 		ops  []int64 // > 0: read that many bytes; < 0: seek forward

@@ -163,14 +163,19 @@ func replaceInTar(t testing.TB, p, key string, content []byte) {
 	}
 }
 
-// layerFile is the name a stored layer has in archives and layouts.
-func layerFile(t testing.TB, img v1.Image, i int) string {
+func layerAt(t testing.TB, img v1.Image, i int) v1.Layer {
 	t.Helper()
 	ls, err := img.Layers()
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := ls[i].Digest()
+	return ls[i]
+}
+
+// layerFile is the name a stored layer has in archives and layouts.
+func layerFile(t testing.TB, img v1.Image, i int) string {
+	t.Helper()
+	d, err := layerAt(t, img, i).Digest()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,11 +334,7 @@ func TestVerifyLayers(t *testing.T) {
 
 func mustRead(t testing.TB, img v1.Image, i int) []byte {
 	t.Helper()
-	ls, err := img.Layers()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, err := ls[i].Compressed()
+	rc, err := layerAt(t, img, i).Compressed()
 	if err != nil {
 		t.Fatal(err)
 	}
