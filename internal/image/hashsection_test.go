@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"testing"
 )
@@ -22,11 +23,15 @@ func TestHashedSectionReadsAndHashesOnce(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := newDigestCheck(claimSpec{sha(data), "content", "config"})
+			cs, err := parseClaims(claimSpec{sha(data), "content", "config"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			h := newHashedSection(bytes.NewReader(data), int64(len(data)), c)
+			h, err := newHashedSection(bytes.NewReader(data), int64(len(data)), cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.close()
 			var pos int64
 			for _, op := range tt.ops {
 				if op < 0 {
@@ -49,11 +54,44 @@ func TestHashedSectionReadsAndHashesOnce(t *testing.T) {
 			if _, err := io.Copy(io.Discard, h); err != nil {
 				t.Fatal(err)
 			}
-			if err := c.verify(); err != nil {
+			if err := h.verify(); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := h.Seek(0, io.SeekStart); err == nil {
 				t.Error("seeking back into hashed data succeeded")
+			}
+		})
+	}
+}
+
+func TestHashedSectionEndsEarly(t *testing.T) {
+	data := patterned(5 * digestChunk)
+	cs, err := parseClaims(claimSpec{sha(data), "content", "config"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		ra   io.ReaderAt
+		read int
+		want error
+	}{
+		{"file shorter than the section", bytes.NewReader(data[:2*digestChunk+5]), len(data), io.ErrUnexpectedEOF},
+		{"reader stops after one chunk", bytes.NewReader(data), digestChunk, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := newHashedSection(tt.ra, int64(len(data)), cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = io.ReadFull(h, make([]byte, tt.read))
+			if !errors.Is(err, tt.want) {
+				t.Errorf("read: err = %v, want %v", err, tt.want)
+			}
+			h.close() // must not hang with the reading goroutine ahead or failed
+			if err := h.verify(); err == nil {
+				t.Error("verify of a section not read to its end succeeded")
 			}
 		})
 	}

@@ -72,7 +72,7 @@ type layerStream struct {
 	decompressed io.Reader
 	// checks hash the stream as it is read: the stored blob and the tar,
 	// or one check for both when the blob is the tar.
-	checks []*digestCheck
+	checks []verifier
 }
 
 func (s *squasher) open(ctx context.Context, i int, l Layer) (*layerStream, error) {
@@ -85,20 +85,26 @@ func (s *squasher) open(ctx context.Context, i int, l Layer) (*layerStream, erro
 }
 
 // openSeekable reads an uncompressed layer in place; the tar reader seeks
-// over contents. Verified, the layer is read once in order for the hash,
-// and the tar reader reads from those same buffers.
+// over contents. Verified, the layer is read once in order on another
+// goroutine that hashes it, and the tar reader reads those same buffers.
 func (s *squasher) openSeekable(l Layer, ra io.ReaderAt, size int64) (*layerStream, error) {
 	raw := &offsetReader{r: newBufSection(ra, size)}
 	ls := &layerStream{stored: raw, raw: raw, seekable: ra, decompressed: raw, close: func() error { return nil }}
-	check, err := s.check(contentClaim(l), blobClaim(l))
-	if err != nil || check == nil {
-		ls.tar = tar.NewReader(raw)
+	ls.tar = tar.NewReader(raw)
+	if !s.verify {
+		return ls, nil
+	}
+	cs, err := parseClaims(contentClaim(l), blobClaim(l))
+	if err != nil || len(cs) == 0 {
 		return ls, err
 	}
-	raw.r = newHashedSection(ra, size, check)
-	ls.tar = tar.NewReader(raw)
-	ls.checks = []*digestCheck{check}
-	ls.close = func() error { check.close(); return nil }
+	hs, err := newHashedSection(ra, size, cs)
+	if err != nil {
+		return nil, err
+	}
+	raw.r = hs
+	ls.checks = []verifier{hs}
+	ls.close = func() error { hs.close(); return nil }
 	return ls, nil
 }
 

@@ -1,11 +1,8 @@
 package image
 
 import (
-	"encoding/hex"
 	"fmt"
 	"hash"
-
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // DigestError reports layer bytes that do not hash to the digest the image
@@ -25,11 +22,25 @@ func (e *DigestError) Error() string {
 	return fmt.Sprintf("%s hashes to %s, %s says %s", e.What, e.Got, e.Source, e.Want)
 }
 
-// digestCheck hashes a stream written to it and compares the sum with the
-// digests it was asked to check. The hashing runs on its own goroutine, so
-// that on a second core it adds little to the time of reading the layer.
+// verifier checks what it hashed against its claims once the stream has
+// been read to its end; close stops it early.
+type verifier interface {
+	verify() error
+	close()
+}
+
+// digestChunk is the size of the buffers hashed on another goroutine;
+// digestChunks of them bound the memory of one layer's hashing.
+const (
+	digestChunk  = 256 << 10
+	digestChunks = 4
+)
+
+// digestCheck hashes a stream written to it and compares the sum with its
+// claims. The hashing runs on its own goroutine, so that on a second core
+// it adds little to the time of reading the layer.
 type digestCheck struct {
-	claims []claim
+	claims claims
 	h      hash.Hash
 	cur    []byte
 	full   chan []byte
@@ -38,63 +49,24 @@ type digestCheck struct {
 	closed bool
 }
 
-// claim is one digest the image gives for the bytes a digestCheck hashes.
-type claim struct {
-	want         v1.Hash
-	what, source string
-}
-
-// digestChunk is the size of the buffers handed to the hashing goroutine;
-// digestChunks of them bound its memory.
-const (
-	digestChunk  = 256 << 10
-	digestChunks = 4
-)
-
-// newDigestCheck checks the stream against the non-empty digests in claims,
-// given as "sha256:HEX". It returns nil when there is nothing to check.
-func newDigestCheck(claims ...claimSpec) (*digestCheck, error) {
-	c := &digestCheck{}
-	for _, cs := range claims {
-		if err := c.add(cs); err != nil {
-			return nil, err
-		}
+// newDigestCheck checks the stream against the non-empty digests in specs;
+// it returns nil when there is nothing to check.
+func newDigestCheck(specs ...claimSpec) (*digestCheck, error) {
+	cs, err := parseClaims(specs...)
+	if err != nil || len(cs) == 0 {
+		return nil, err
 	}
-	if len(c.claims) == 0 {
-		return nil, nil
-	}
-	h, err := v1.Hasher(c.claims[0].want.Algorithm)
+	h, err := cs.hasher()
 	if err != nil {
-		return nil, fmt.Errorf("%s says %q: %w", c.claims[0].source, c.claims[0].want, err)
+		return nil, err
 	}
-	c.h = h
-	c.full = make(chan []byte, digestChunks)
-	c.free = make(chan []byte, digestChunks)
-	c.done = make(chan struct{})
+	c := &digestCheck{claims: cs, h: h, full: make(chan []byte, digestChunks), free: make(chan []byte, digestChunks), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
 
-// add checks the same bytes against one more digest (a plain tar stored as
-// is has the same digest as blob and as content). Claims are only read by
-// verify, so add may come after the first Write.
-func (c *digestCheck) add(cs claimSpec) error {
-	if cs.digest == "" {
-		return nil
-	}
-	want, err := v1.NewHash(cs.digest)
-	if err != nil {
-		return fmt.Errorf("%s says %q: %w", cs.source, cs.digest, err)
-	}
-	if len(c.claims) > 0 && c.claims[0].want.Algorithm != want.Algorithm {
-		return fmt.Errorf("%s says %q: a second digest algorithm for the same bytes", cs.source, cs.digest)
-	}
-	c.claims = append(c.claims, claim{want: want, what: cs.what, source: cs.source})
-	return nil
-}
-
-// claimSpec is a digest as the image states it, before parsing.
-type claimSpec struct{ digest, what, source string }
+// add checks the same bytes against one more digest.
+func (c *digestCheck) add(s claimSpec) error { return c.claims.add(s) }
 
 func (c *digestCheck) run() {
 	defer close(c.done)
@@ -126,14 +98,6 @@ func (c *digestCheck) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// buffer returns an empty chunk of capacity digestChunk for the caller to
-// fill and hand over with put.
-func (c *digestCheck) buffer() []byte { return c.chunk()[:0] }
-
-// put hands a filled chunk to the hashing goroutine, which owns it from then
-// on; it blocks when that goroutine is digestChunks behind.
-func (c *digestCheck) put(b []byte) { c.full <- b }
-
 func (c *digestCheck) chunk() []byte {
 	select {
 	case b := <-c.free:
@@ -156,20 +120,10 @@ func (c *digestCheck) close() {
 
 // verify hashes what is left and compares the sum with each claim.
 func (c *digestCheck) verify() error {
-	if c == nil {
-		return nil
-	}
 	if len(c.cur) > 0 && !c.closed {
 		c.full <- c.cur
 		c.cur = nil
 	}
 	c.close()
-	got := v1.Hash{Algorithm: c.claims[0].want.Algorithm}
-	got.Hex = hex.EncodeToString(c.h.Sum(nil))
-	for _, cl := range c.claims {
-		if got != cl.want {
-			return &DigestError{What: cl.what, Got: got.String(), Want: cl.want.String(), Source: cl.source}
-		}
-	}
-	return nil
+	return c.claims.compare(c.h.Sum(nil))
 }
