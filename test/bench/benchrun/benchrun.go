@@ -32,19 +32,32 @@ func BuildBulwarkIn(src, dir string) (string, error) {
 	return bin, nil
 }
 
+// Sample is one measured run: wall time, CPU time (user + system, the
+// tool's children included) and peak RSS in KiB.
+type Sample struct {
+	Wall, CPU time.Duration
+	RSS       int64
+}
+
 // Measure runs args and returns its wall time and peak RSS in KiB. Exit
 // codes listed in ok (a scanner's "findings" status) are not errors.
+func Measure(args []string, ok ...int) (time.Duration, int64, error) {
+	s, err := Run(args, ok...)
+	return s.Wall, s.RSS, err
+}
+
+// Run runs args and measures it. Exit codes listed in ok are not errors.
 //
 // The peak RSS comes from GNU time when it is installed: a child started
 // straight from this process inherits this process's own peak in
 // ru_maxrss (Linux counts the parent's memory at exec after a vfork), so
 // in-process work here would inflate every tool's figure.
-func Measure(args []string, ok ...int) (time.Duration, int64, error) {
+func Run(args []string, ok ...int) (Sample, error) {
 	var rssFile string
 	if _, err := os.Stat("/usr/bin/time"); err == nil {
 		f, err := os.CreateTemp("", "benchrun-rss-*")
 		if err != nil {
-			return 0, 0, err
+			return Sample{}, err
 		}
 		rssFile = f.Name()
 		f.Close()
@@ -56,28 +69,39 @@ func Measure(args []string, ok ...int) (time.Duration, int64, error) {
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	err := cmd.Run()
-	wall := time.Since(start)
+	s := Sample{Wall: time.Since(start)}
 	var ee *exec.ExitError
 	if err != nil && !(errors.As(err, &ee) && slices.Contains(ok, ee.ExitCode())) {
-		return 0, 0, err
+		return Sample{}, err
 	}
-	var rss int64
+	// The rusage of a reaped process counts the children it reaped: GNU
+	// time's includes the tool's.
+	s.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if rssFile != "" {
-		b, err := os.ReadFile(rssFile)
-		if err != nil {
-			return 0, 0, err
-		}
-		fields := strings.Fields(string(b))
-		if len(fields) == 0 {
-			return 0, 0, fmt.Errorf("no peak RSS from GNU time: %q", b)
-		}
-		if rss, err = strconv.ParseInt(fields[len(fields)-1], 10, 64); err != nil {
-			return 0, 0, fmt.Errorf("peak RSS from GNU time: %w", err)
+		if s.RSS, err = readPeakRSS(rssFile); err != nil {
+			return Sample{}, err
 		}
 	} else if ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage); ru != nil {
-		rss = ru.Maxrss
+		s.RSS = ru.Maxrss
 	}
-	return wall, rss, nil
+	return s, nil
+}
+
+// readPeakRSS reads the %M that GNU time wrote.
+func readPeakRSS(name string) (int64, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return 0, err
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return 0, fmt.Errorf("no peak RSS from GNU time: %q", b)
+	}
+	rss, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("peak RSS from GNU time: %w", err)
+	}
+	return rss, nil
 }
 
 // Median of xs (the upper middle for an even count).

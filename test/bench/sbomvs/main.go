@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"time"
 
 	"github.com/bulwarksec/bulwark/internal/image"
@@ -40,9 +41,9 @@ func main() {
 }
 
 type result struct {
-	wall []time.Duration
-	rss  []int64 // KiB
-	pkgs map[string]int
+	wall, cpu []time.Duration
+	rss       []int64 // KiB
+	pkgs      map[string]int
 }
 
 // tool is one command measured, by the name it is reported under.
@@ -68,19 +69,19 @@ func run(target, syft, baseline string, runs int) error {
 			if res[t.name] == nil {
 				res[t.name] = &result{}
 			}
-			wall, rss, err := benchrun.Measure(t.args)
+			m, err := benchrun.Run(t.args)
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
-			res[t.name].wall = append(res[t.name].wall, wall)
-			res[t.name].rss = append(res[t.name].rss, rss)
+			r := res[t.name]
+			r.wall, r.cpu, r.rss = append(r.wall, m.Wall), append(r.cpu, m.CPU), append(r.rss, m.RSS)
 		}
 		for name, hash := range map[string]bool{floorRead: false, floorHash: true} {
-			d, err := readLayers(target, hash)
+			wall, cpu, err := readLayers(target, hash)
 			if err != nil {
 				return fmt.Errorf("floor: %w", err)
 			}
-			floors[name].wall = append(floors[name].wall, d)
+			floors[name].wall, floors[name].cpu = append(floors[name].wall, wall), append(floors[name].cpu, cpu)
 		}
 	}
 	res["bulwark"].pkgs, err = countBulwark(filepath.Join(tmp, "bulwark.json"))
@@ -134,23 +135,23 @@ const (
 
 // readLayers is a floor: open the image and read every layer through its
 // decompressor (and sha256, when hash is set), doing nothing else with the
-// bytes.
-func readLayers(target string, hash bool) (time.Duration, error) {
+// bytes. It returns the wall and CPU time this took.
+func readLayers(target string, hash bool) (time.Duration, time.Duration, error) {
 	t, err := image.ParseTarget(target)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	ctx := context.Background()
 	img, err := image.Open(ctx, t, image.Options{})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer img.Close()
 	for _, l := range img.Layers {
 		rc, err := l.Open(ctx)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		var w io.Writer = io.Discard
 		if hash {
@@ -159,10 +160,17 @@ func readLayers(target string, hash bool) (time.Duration, error) {
 		_, err = io.Copy(w, image.Decompress(rc))
 		rc.Close()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	return time.Since(start), nil
+	return time.Since(start), processCPU() - cpu0, nil
+}
+
+// processCPU is the user and system time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func countBulwark(path string) (map[string]int, error) {
@@ -232,15 +240,18 @@ func report(target string, runs int, tools []tool, res map[string]*result, floor
 		}
 		fmt.Printf("%-12s %8d %8s\n", e, res["bulwark"].pkgs[e], s)
 	}
-	fmt.Printf("\n%-28s %10s %10s %10s %10s\n", "", "wall", "peak RSS", "/ read", "/ read+sha")
+	fmt.Printf("\n%-28s %10s %10s %10s %10s %10s\n", "", "wall", "cpu", "peak RSS", "/ read", "/ read+sha")
 	read, hashed := benchrun.Median(floors[floorRead].wall), benchrun.Median(floors[floorHash].wall)
 	for _, t := range tools {
-		w := benchrun.Median(res[t.name].wall)
-		fmt.Printf("%-28s %10s %6d MiB %9.2fx %9.2fx\n", t.name, w.Round(time.Millisecond), benchrun.Median(res[t.name].rss)/1024,
-			benchrun.Ratio(w, read), benchrun.Ratio(w, hashed))
+		r := res[t.name]
+		w := benchrun.Median(r.wall)
+		fmt.Printf("%-28s %10s %10s %6d MiB %9.2fx %9.2fx\n", t.name, w.Round(time.Millisecond), benchrun.Median(r.cpu).Round(time.Millisecond),
+			benchrun.Median(r.rss)/1024, benchrun.Ratio(w, read), benchrun.Ratio(w, hashed))
 	}
-	fmt.Printf("%-28s %10s\n", floorRead, read.Round(time.Millisecond))
-	fmt.Printf("%-28s %10s\n", floorHash, hashed.Round(time.Millisecond))
+	for _, name := range []string{floorRead, floorHash} {
+		f := floors[name]
+		fmt.Printf("%-28s %10s %10s\n", name, benchrun.Median(f.wall).Round(time.Millisecond), benchrun.Median(f.cpu).Round(time.Millisecond))
+	}
 	b := benchrun.Median(res["bulwark"].wall)
 	if s := res["syft"]; s != nil {
 		fmt.Printf("%-28s %9.2fx %9.2fx\n", "bulwark / syft", benchrun.Ratio(b, benchrun.Median(s.wall)), float64(benchrun.Median(res["bulwark"].rss))/float64(benchrun.Median(s.rss)))
