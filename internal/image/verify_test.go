@@ -303,6 +303,9 @@ func TestVerifyLayers(t *testing.T) {
 		{"registry, config lies", func(t *testing.T) string {
 			return servedRegistry(t, lyingConfig(t, zipped, 0, other), "", nil)
 		}, contentErr(0, sha(other), sha(L[0])), false},
+		{"registry plain, config lies", func(t *testing.T) string {
+			return servedRegistry(t, lyingConfig(t, plain, 1, other), "", nil)
+		}, contentErr(1, sha(other), sha(L[1])), false},
 		{"registry, blob recompressed in transit", func(t *testing.T) string {
 			return servedRegistry(t, zipped, sha(gzLayer1), regz)
 		}, "layer 1 (" + sha(L[1]) + "): ", true},
