@@ -95,7 +95,7 @@ succeeded; otherwise the old one stays in use.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&src.OSVBase, "source", vulndb.DefaultFeedBase, "base URL of the OSV exports")
-	fl.StringSliceVar(&src.Ecosystems, "ecosystems", vulndb.DefaultEcosystems, "OSV ecosystems to download")
+	fl.StringSliceVar(&src.Ecosystems, "ecosystems", vulndb.DefaultEcosystems(), "OSV ecosystems to download")
 	fl.BoolVar(&src.NVD, "nvd", false, "also download NVD's yearly CVE feeds, which rate advisories that carry no severity (Go's)")
 	fl.StringVar(&src.NVDBase, "nvd-source", vulndb.DefaultNVDBase, "base URL of NVD's CVE JSON 2.0 feeds (nvdcve-2.0-YEAR.json.gz)")
 	fl.IntVar(&src.NVDFrom, "nvd-from", 2002, "first year of NVD feeds to download")

@@ -78,7 +78,7 @@ first admin token. --database postgres://... shares state between replicas.`,
 	fl.DurationVar(&f.dataRefresh, "data-refresh", 6*time.Hour, "download vulnerability data this often, as 'bulwark db update' does (0: never)")
 	fl.BoolVar(&f.offline, "offline", false, "never download vulnerability data (update it with 'bulwark db update' or 'db import')")
 	fl.StringVar(&f.data.OSVBase, "data-source", vulndb.DefaultFeedBase, "base URL of the OSV exports to refresh from (a mirror)")
-	fl.StringSliceVar(&f.data.Ecosystems, "data-ecosystems", vulndb.DefaultEcosystems, "OSV ecosystems to refresh")
+	fl.StringSliceVar(&f.data.Ecosystems, "data-ecosystems", vulndb.DefaultEcosystems(), "OSV ecosystems to refresh")
 	fl.BoolVar(&f.data.NVD, "data-nvd", false, "also refresh NVD's CVE feeds, which rate advisories without a severity (Go's)")
 	fl.DurationVar(&f.dataStaleAfter, "data-stale-after", 48*time.Hour, "raise an alert when the vulnerability data is older than this (0: never)")
 	return cmd

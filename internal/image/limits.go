@@ -20,15 +20,17 @@ type Limits struct {
 	MaxKeptSize int64
 }
 
-// DefaultLimits are generous for real images: the largest layers seen in the
+// DefaultLimits returns limits generous for real images: the largest layers seen in the
 // wild are tens of GiB and compress at most 20 to 1.
-var DefaultLimits = Limits{
-	MaxEntrySize: 32 << 30,
-	MaxLayerSize: 128 << 30,
-	MaxRatio:     200,
-	RatioFloor:   256 << 20,
-	MaxEntries:   4 << 20,
-	MaxKeptSize:  1 << 30,
+func DefaultLimits() Limits {
+	return Limits{
+		MaxEntrySize: 32 << 30,
+		MaxLayerSize: 128 << 30,
+		MaxRatio:     200,
+		RatioFloor:   256 << 20,
+		MaxEntries:   4 << 20,
+		MaxKeptSize:  1 << 30,
+	}
 }
 
 // LimitError reports input that went past a Limit.

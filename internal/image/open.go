@@ -41,14 +41,14 @@ type Options struct {
 	SkipVerify bool
 }
 
-// DefaultPlatform is the platform picked from multi-arch images.
-var DefaultPlatform = v1.Platform{OS: "linux", Architecture: "amd64"}
+// DefaultPlatform returns the platform picked from multi-arch images.
+func DefaultPlatform() v1.Platform { return v1.Platform{OS: "linux", Architecture: "amd64"} }
 
 func (o Options) platform() *v1.Platform {
 	if o.Platform != nil {
 		return o.Platform
 	}
-	p := DefaultPlatform
+	p := DefaultPlatform()
 	return &p
 }
 

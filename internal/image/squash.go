@@ -36,7 +36,7 @@ const memKeepMax = 64 << 10
 // contents are read in place instead.
 func Squash(ctx context.Context, img *Image, opts SquashOptions) (*FS, error) {
 	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits
+		opts.Limits = DefaultLimits()
 	}
 	s := &squasher{fs: newFS(img.DiffIDs()), opts: opts, verify: !img.SkipVerify}
 	for i, l := range img.Layers {

@@ -16,7 +16,7 @@ func FuzzSquash(f *testing.F) {
 	f.Fuzz(func(t *testing.T, layer []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		lim := DefaultLimits
+		lim := DefaultLimits()
 		lim.MaxLayerSize, lim.RatioFloor = 64<<20, 1<<20
 		fsys, err := Squash(ctx, testImage(t, layer), SquashOptions{Select: keepAll, TempDir: t.TempDir(), Limits: lim})
 		if err != nil {

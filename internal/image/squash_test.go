@@ -175,7 +175,7 @@ func TestSquashHostileLayers(t *testing.T) {
 			tmp := t.TempDir()
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			lim := DefaultLimits
+			lim := DefaultLimits()
 			lim.RatioFloor = 64 << 20
 			_, err := Squash(ctx, testImage(t, tt.layer), SquashOptions{Select: keepAll, TempDir: tmp, Limits: lim})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {

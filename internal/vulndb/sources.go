@@ -40,7 +40,7 @@ type Sources struct {
 func (s Sources) Feeds(now time.Time) ([]Feed, error) {
 	ecos := s.Ecosystems
 	if ecos == nil {
-		ecos = DefaultEcosystems
+		ecos = DefaultEcosystems()
 	}
 	out := OSVFeeds(cmp.Or(s.OSVBase, DefaultFeedBase), ecos)
 	if s.NVD {

@@ -22,12 +22,14 @@ import (
 // <base>/<Ecosystem>/all.zip.
 const DefaultFeedBase = "https://osv-vulnerabilities.storage.googleapis.com"
 
-// DefaultEcosystems are the OSV exports `bulwark db update` fetches unless
+// DefaultEcosystems returns the OSV exports `bulwark db update` fetches unless
 // told otherwise: every ecosystem whose packages Bulwark catalogs.
-var DefaultEcosystems = []string{
-	"AlmaLinux", "Alpine", "Bitnami", "Chainguard", "Debian", "Red Hat", "Rocky Linux",
-	"SUSE", "openSUSE", "Ubuntu", "Wolfi",
-	"Go", "Maven", "npm", "NuGet", "Packagist", "PyPI", "RubyGems", "crates.io",
+func DefaultEcosystems() []string {
+	return []string{
+		"AlmaLinux", "Alpine", "Bitnami", "Chainguard", "Debian", "Red Hat", "Rocky Linux",
+		"SUSE", "openSUSE", "Ubuntu", "Wolfi",
+		"Go", "Maven", "npm", "NuGet", "Packagist", "PyPI", "RubyGems", "crates.io",
+	}
 }
 
 // Feed is one downloadable source of advisories: an OSV export zip or any
