@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	_ "crypto/sha512" // sha512 digests in OCI layouts (go-digest looks the hash up)
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/opencontainers/go-digest"
 )
 
 // blobStore is where archive and layout readers find their files: an
@@ -186,7 +188,23 @@ func readOCILayout(store blobStore, platform *v1.Platform) (*Image, error) {
 
 func blobPath(d v1.Hash) string { return "blobs/" + d.Algorithm + "/" + d.Hex }
 
-func readBlob(store blobStore, d v1.Hash) ([]byte, error) { return readSmall(store, blobPath(d)) }
+// readBlob reads a metadata blob (an index, manifest or configuration)
+// and checks it hashes to the digest that names it: what points at it was
+// checked the same way, so a layout cannot swap one in.
+func readBlob(store blobStore, d v1.Hash) ([]byte, error) {
+	b, err := readSmall(store, blobPath(d))
+	if err != nil {
+		return nil, err
+	}
+	dg, err := digest.Parse(d.String())
+	if err != nil {
+		return nil, fmt.Errorf("blob %s: %w", d, err)
+	}
+	if dg.Algorithm().FromBytes(b) != dg {
+		return nil, fmt.Errorf("blob hashes to %s, its name says %s", dg.Algorithm().FromBytes(b), d)
+	}
+	return b, nil
+}
 
 // resolveManifest walks nested indexes down to the image manifest for the
 // platform.

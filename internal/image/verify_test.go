@@ -424,3 +424,33 @@ func BenchmarkLayerRead(b *testing.B) {
 		}
 	}
 }
+
+// TestVerifyMetadataBlobs: an OCI layout whose configuration or manifest
+// blob does not hash to the digest naming it is refused, with both
+// digests, whatever --skip-verify says of layers.
+func TestVerifyMetadataBlobs(t *testing.T) {
+	img := v1Image(t, testLayers(t), true)
+	cfg, err := img.ConfigName()
+	if err != nil {
+		t.Fatal(err)
+	}
+	man, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, blob := range []v1.Hash{cfg, man} {
+		dir := writeOCIDir(t, img)
+		p := filepath.Join(dir, "blobs", blob.Algorithm, blob.Hex)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, p, append(b, ' ')) // still valid JSON, another digest
+		for _, skip := range []bool{false, true} {
+			err := squashTarget(t, "oci-dir:"+dir, skip)
+			if err == nil || !strings.Contains(err.Error(), blob.String()) || !strings.Contains(err.Error(), "hashes to sha256:") {
+				t.Errorf("layout with a changed blob %s (skip-verify %v): %v, want both digests named", blob, skip, err)
+			}
+		}
+	}
+}
