@@ -86,7 +86,7 @@ func parseDistribution(body []byte) ([]registryEvent, error) {
 	}
 	var out []registryEvent
 	for i, e := range env.Events {
-		if !isImageEvent(e.Action, e.Target.MediaType, e.Target.Digest, e.Target.Tag) {
+		if e.Target.Repository == "" || !isImageEvent(e.Action, e.Target.MediaType, e.Target.Digest, e.Target.Tag) {
 			continue // blob and other events
 		}
 		if e.Action == "pull" && strings.HasPrefix(e.Request.UserAgent, scannerUserAgent) {
