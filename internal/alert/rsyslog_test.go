@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // rsyslog is a real rsyslogd run in the foreground from a temp dir, never
@@ -65,7 +67,7 @@ func startRsyslog(t *testing.T, withTLS bool) *rsyslog {
 	bin, err := exec.LookPath("rsyslogd")
 	if err != nil {
 		if _, err := os.Stat("/usr/sbin/rsyslogd"); err != nil {
-			t.Skip(rsyslogMissing)
+			testbed.Unavailable(t, "rsyslog", "%s", rsyslogMissing)
 		}
 		bin = "/usr/sbin/rsyslogd"
 	}
@@ -74,7 +76,7 @@ func startRsyslog(t *testing.T, withTLS bool) *rsyslog {
 	tlsConf := ""
 	if withTLS {
 		if !gtlsInstalled() {
-			t.Skip("rsyslog's TLS driver is not installed: apt-get install rsyslog-gnutls")
+			testbed.Unavailable(t, "rsyslog-gnutls", "rsyslog's TLS driver is not installed: apt-get install rsyslog-gnutls")
 		}
 		r.tlsPort = freePort(t, "tcp")
 		tlsConf = r.writeTLSFiles()

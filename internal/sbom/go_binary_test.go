@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // goTestModule is a program built against old module versions from the Go
@@ -233,7 +235,7 @@ func TestGoBinaryInputs(t *testing.T) {
 	// outside its build information.
 	body, err := os.ReadFile(filepath.Join(goRoot(t), "bin", "gofmt"))
 	if err != nil {
-		t.Skip(err)
+		testbed.Unavailable(t, "gofmt", "%v", err)
 	}
 	// Cut just after the build information: the ELF section headers at
 	// the end are gone, so debug/buildinfo cannot tell it from C.
@@ -360,7 +362,7 @@ func BenchmarkGoBinaryCataloger(b *testing.B) {
 func goRoot(t testing.TB) string {
 	out, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
-		t.Skipf("go env GOROOT: %v", err)
+		testbed.Unavailable(t, "go", "go env GOROOT: %v", err)
 	}
 	return strings.TrimSpace(string(out))
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestNPMInstalledMatch(t *testing.T) {
@@ -109,7 +111,7 @@ func TestNPMAgreesWithNPMLs(t *testing.T) {
 		t.Skip("installs packages with npm")
 	}
 	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm is not on PATH")
+		testbed.Unavailable(t, "npm", "not on PATH (apt-get install npm)")
 	}
 	dir := npmInstallTree(t, npmRealPackages)
 	want := npmLsAll(t, dir)
@@ -135,7 +137,7 @@ func npmInstallTree(t *testing.T, pkgs []string) string {
 	sum := sha256.Sum256([]byte(strings.Join(pkgs, "\n")))
 	home, err := os.UserHomeDir()
 	if err != nil {
-		t.Skipf("no home directory for the npm cache: %v", err)
+		testbed.Unavailable(t, "home directory", "for the npm cache: %v", err)
 	}
 	dir := filepath.Join(home, ".cache", "bulwark-ci", "npm-tree-"+hex.EncodeToString(sum[:8]))
 	if _, err := os.Stat(filepath.Join(dir, "package-lock.json")); err == nil {
@@ -156,7 +158,7 @@ func npmInstallTree(t *testing.T, pkgs []string) string {
 	args := append([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--save-exact",
 		"--fetch-retries=1", "--fetch-timeout=30000"}, pkgs...)
 	if out, err := npmCommand(t, tmp, args...); err != nil {
-		t.Skipf("npm install failed; is the npm registry reachable? %v\n%s", err, out)
+		testbed.Unavailable(t, "npm registry", "npm install failed; is the registry reachable? %v\n%s", err, out)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		// Another run may have finished the same tree first.

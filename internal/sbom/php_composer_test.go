@@ -11,6 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestComposerMatch(t *testing.T) {
@@ -120,7 +122,7 @@ func TestComposerAgreesWithComposerShow(t *testing.T) {
 		t.Skip("runs composer")
 	}
 	if _, err := exec.LookPath("composer"); err != nil {
-		t.Skip("composer is not on PATH")
+		testbed.Unavailable(t, "composer", "not on PATH (apt-get install composer)")
 	}
 	dir := t.TempDir()
 	composerWriteProject(t, dir)

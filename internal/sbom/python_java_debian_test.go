@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // langDebianPackages are real Debian packages, written by people who never
@@ -33,12 +35,12 @@ func langDebianTree(t *testing.T) string {
 	}
 	for _, tool := range []string{"apt-get", "dpkg-deb"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("skipped: %s is not installed, and this test reads real Debian packages", tool)
+			testbed.Unavailable(t, tool, "not installed, and this test reads real Debian packages")
 		}
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		t.Skipf("skipped: no home directory for the package cache: %v", err)
+		testbed.Unavailable(t, "home directory", "for the package cache: %v", err)
 	}
 	sum := sha256.Sum256([]byte(strings.Join(langDebianPackages, " ")))
 	dir := filepath.Join(home, ".cache", "bulwark-ci", "debian-lang-"+hex.EncodeToString(sum[:6]))
@@ -82,10 +84,10 @@ func langAptDownload(t *testing.T, tmp string) []string {
 		}
 		opts := []string{"-o", "Dir::State::Lists=" + lists, "-o", "Dir::Cache=" + cache}
 		if out2, err := langRun(debs, "apt-get", append(opts, "update")...); err != nil {
-			t.Skipf("skipped: apt-get download failed (%s) and so did apt-get update (%s)", out, out2)
+			testbed.Unavailable(t, "Debian mirror", "apt-get download failed (%s) and so did apt-get update (%s)", out, out2)
 		}
 		if out, err := langRun(debs, "apt-get", append(append(opts, "download"), langDebianPackages...)...); err != nil {
-			t.Skipf("skipped: apt-get download failed: %s", out)
+			testbed.Unavailable(t, "Debian mirror", "apt-get download failed: %s", out)
 		}
 	}
 	files, err := filepath.Glob(filepath.Join(debs, "*.deb"))

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // rpmTestdata returns go-rpmdb's own test databases, real rpm databases of
@@ -15,7 +17,7 @@ import (
 func rpmTestdata(t *testing.T) string {
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/knqyf263/go-rpmdb").Output()
 	if err != nil {
-		t.Skipf("go-rpmdb module not in the module cache: %v", err)
+		testbed.Unavailable(t, "go-rpmdb module", "not in the module cache: %v", err)
 	}
 	return filepath.Join(strings.TrimSpace(string(out)), "pkg", "testdata")
 }
@@ -39,12 +41,12 @@ func rpmQuery(t *testing.T, dbdir string) []string {
 
 func TestRPMAgainstRPMItself(t *testing.T) {
 	if _, err := exec.LookPath("rpm"); err != nil {
-		t.Skip("rpm(8) not installed (apt-get install rpm)")
+		testbed.Unavailable(t, "rpm", "not installed (apt-get install rpm)")
 	}
 	td := rpmTestdata(t)
 	ents, err := os.ReadDir(td)
 	if err != nil {
-		t.Skip(err)
+		testbed.Unavailable(t, "go-rpmdb test databases", "%v", err)
 	}
 	formats := map[string]int{}
 	for _, e := range ents {

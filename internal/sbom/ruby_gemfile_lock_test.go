@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestGemfileLockMatch(t *testing.T) {
@@ -76,7 +78,7 @@ func TestGemfileLockAgreesWithBundler(t *testing.T) {
 		t.Skip("runs ruby")
 	}
 	if _, err := exec.LookPath("ruby"); err != nil {
-		t.Skip("ruby is not on PATH")
+		testbed.Unavailable(t, "ruby", "not on PATH (apt-get install ruby bundler)")
 	}
 	const script = `require "bundler"
 File.write("Gemfile", "")

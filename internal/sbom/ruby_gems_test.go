@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestGemspecMatch(t *testing.T) {
@@ -91,7 +93,7 @@ func TestGemspecAgreesWithRubyGems(t *testing.T) {
 		t.Skip("runs ruby")
 	}
 	if _, err := exec.LookPath("ruby"); err != nil {
-		t.Skip("ruby is not on PATH")
+		testbed.Unavailable(t, "ruby", "not on PATH (apt-get install ruby)")
 	}
 	want := strings.Fields(gemRuby(t, `Gem::Specification.each { |s| puts "#{s.name}@#{s.version}" }`))
 	slices.Sort(want)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // cargoAuditJSON is audit data in the shape cargo-auditable 0.6 writes for
@@ -98,7 +100,7 @@ func TestCargoAuditableRealBinary(t *testing.T) {
 		t.Skip("compiles a program")
 	}
 	if _, err := exec.LookPath("objcopy"); err != nil {
-		t.Skip("objcopy not installed")
+		testbed.Unavailable(t, "objcopy", "not installed (apt-get install binutils)")
 	}
 	dir := t.TempDir()
 	plain := cargoCompile(t, dir)
@@ -138,7 +140,7 @@ func cargoCompile(t *testing.T, dir string) string {
 		cmd = exec.Command("cc", "-o", out, src)
 	}
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("%v: %v\n%s", cmd.Args, err, b)
+		testbed.Unavailable(t, cmd.Args[0], "%v: %v\n%s", cmd.Args, err, b)
 	}
 	return out
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // cargoV1Lock is hand-written in the format cargo wrote before Rust 1.41
@@ -129,7 +131,7 @@ func TestCargoLockAgreesWithCargo(t *testing.T) {
 		t.Skip("runs cargo")
 	}
 	if _, err := exec.LookPath("cargo"); err != nil {
-		t.Skip("cargo not installed")
+		testbed.Unavailable(t, "cargo", "not installed (apt-get install cargo)")
 	}
 	dir := t.TempDir()
 	for name, body := range map[string]string{

@@ -22,7 +22,7 @@ func BenchmarkRematch(b *testing.B) {
 	home, _ := os.UserHomeDir()
 	imgPath := filepath.Join(home, ".cache", "bulwark-ci", "vulnvs-image.tar")
 	if _, err := os.Stat(imgPath); err != nil {
-		b.Skip("run go run ./test/bench/vulnvs once to make the benchmark image")
+		testbed.Unavailable(b, "vulnvs benchmark image", "run go run ./test/bench/vulnvs once to make it")
 	}
 	ctx := context.Background()
 	dir := b.TempDir()

@@ -213,7 +213,7 @@ func TestRegistrySampleEvents(t *testing.T) {
 	sh := testbed.Shared(t)
 	push, err := os.ReadFile(filepath.Join(sh, "testbed/registry/sample-push-event.json"))
 	if err != nil {
-		t.Skip("no sample events in the test bed")
+		testbed.Unavailable(t, "registry sample events", "%v", err)
 	}
 	pull, _ := os.ReadFile(filepath.Join(sh, "testbed/registry/sample-pull-event.json"))
 	f := newFixture(t)

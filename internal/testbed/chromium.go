@@ -38,7 +38,7 @@ const ChromiumTimeout = 60 * time.Second
 func Chromium(t testing.TB) context.Context {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
-		t.Skipf("Chromium is not installed at %s (apt-get install chromium)", ChromiumPath)
+		Unavailable(t, "Chromium", "not installed at %s (apt-get install chromium)", ChromiumPath)
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(ChromiumPath),
@@ -58,7 +58,7 @@ func Chromium(t testing.TB) context.Context {
 	}
 	if err := chromedp.Do(ctx); err != nil {
 		stop()
-		t.Skipf("cannot start Chromium here: %v", err)
+		Unavailable(t, "Chromium", "cannot start here: %v", err)
 	}
 	if err := chromedp.Listen(ctx, pageErrs.record); err != nil {
 		stop()

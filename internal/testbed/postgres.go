@@ -48,15 +48,15 @@ var pg pgServer
 // shared by the whole test binary (started on first use, on loopback, as
 // user postgres since it refuses to run as root). The database is dropped
 // when the test ends. The server stops when StopPostgres is called (from
-// TestMain) or, failing that, when the test binary exits. The test is
-// skipped when PostgreSQL is not installed.
+// TestMain) or, failing that, when the test binary exits. PostgreSQL is
+// Unavailable when it is not installed.
 func Postgres(t testing.TB) string {
 	t.Helper()
 	Heavy(t)
 	pg.once.Do(pg.start)
 	switch {
 	case pg.skip != "":
-		t.Skip(pg.skip)
+		Unavailable(t, "PostgreSQL", "%s", pg.skip)
 	case pg.err != nil:
 		t.Fatalf("start PostgreSQL: %v", pg.err)
 	}

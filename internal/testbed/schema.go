@@ -13,12 +13,12 @@ import (
 
 // ModuleFile finds a file inside a module in the module cache (the
 // official CycloneDX and SPDX JSON schemas ship inside cyclonedx-go's and
-// syft's modules; .ci/run downloads them), or skips.
+// syft's modules; .ci/run downloads them), or reports the module Unavailable.
 func ModuleFile(t testing.TB, modVersion, rel string) string {
 	t.Helper()
 	cache, err := exec.Command("go", "env", "GOMODCACHE").Output()
 	if err != nil {
-		t.Skip(err)
+		Unavailable(t, "Go module cache", "go env GOMODCACHE: %v", err)
 	}
 	mod, ver, _ := strings.Cut(modVersion, "@")
 	var esc strings.Builder
@@ -31,7 +31,7 @@ func ModuleFile(t testing.TB, modVersion, rel string) string {
 	}
 	p := filepath.Join(strings.TrimSpace(string(cache)), esc.String()+"@"+ver, rel)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s not in the module cache (go mod download %s)", rel, modVersion)
+		Unavailable(t, modVersion, "%s not in the module cache (go mod download %s)", rel, modVersion)
 	}
 	return p
 }

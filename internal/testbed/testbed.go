@@ -1,7 +1,7 @@
 // Package testbed starts the real components integration tests run
 // against (a Docker engine, the distribution registry, Debian root file
-// systems) with the recipes in ../shared/testbed, and skips the test with a
-// clear message when one cannot be started here.
+// systems) with the recipes in ../shared/testbed; when one cannot be started
+// here, Unavailable skips the test with a clear message, or fails it under CI.
 package testbed
 
 import (
@@ -15,13 +15,13 @@ import (
 	"testing"
 )
 
-// Shared returns the shared folder (see SharedDir), skipping the test when
-// it is absent.
+// Shared returns the shared folder (see SharedDir); when it is absent the
+// shared test bed is Unavailable.
 func Shared(t testing.TB) string {
 	t.Helper()
 	dir := SharedDir()
 	if dir == "" {
-		t.Skip("shared test bed not found: ../shared beside the repository, a shared/ folder above it, or $BULWARK_SHARED")
+		Unavailable(t, "shared test bed", "not found: ../shared beside the repository, a shared/ folder above it, or $BULWARK_SHARED")
 	}
 	return dir
 }
@@ -108,9 +108,10 @@ func Heavy(t testing.TB) {
 
 var runMu sync.Mutex
 
-// run runs a test bed script and returns its stdout, skipping the test
-// with the script's last words when it fails.
-func run(t testing.TB, env []string, name string, args ...string) string {
+// run runs the test bed script that provides component and returns its
+// stdout; when the script fails, the component is Unavailable, with the
+// script's last words as the reason.
+func run(t testing.TB, component string, env []string, name string, args ...string) string {
 	t.Helper()
 	runMu.Lock()
 	defer runMu.Unlock()
@@ -119,7 +120,7 @@ func run(t testing.TB, env []string, name string, args ...string) string {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
-		t.Skipf("cannot start %s here: %v: %s", filepath.Base(name), err, lastLines(errb.String(), 3))
+		Unavailable(t, component, "%s: %v: %s", filepath.Base(name), err, lastLines(errb.String(), 3))
 	}
 	return strings.TrimSpace(out.String())
 }
@@ -146,7 +147,7 @@ func exports(s string) map[string]string {
 // DebianRootfs returns the cached Debian bookworm minbase root file system.
 func DebianRootfs(t testing.TB) string {
 	Heavy(t)
-	return run(t, nil, filepath.Join(Shared(t), "testbed/rootfs/debian.sh"))
+	return run(t, "Debian rootfs", nil, filepath.Join(Shared(t), "testbed/rootfs/debian.sh"))
 }
 
 // DebianLangsRootfs returns a Debian root file system with Python, Java,
@@ -154,17 +155,17 @@ func DebianRootfs(t testing.TB) string {
 func DebianLangsRootfs(t testing.TB) string {
 	Heavy(t)
 	sh := Shared(t)
-	return run(t, []string{"BULWARK_TESTBED=" + filepath.Join(sh, "testbed")}, filepath.Join(RepoRoot(t), "test/testbed/debian-langs.sh"))
+	return run(t, "Debian rootfs with language packages", []string{"BULWARK_TESTBED=" + filepath.Join(sh, "testbed")}, filepath.Join(RepoRoot(t), "test/testbed/debian-langs.sh"))
 }
 
 // DockerHost starts (or reuses) the test bed's Docker engine and returns
 // its DOCKER_HOST.
 func DockerHost(t testing.TB) string {
 	Heavy(t)
-	out := run(t, nil, filepath.Join(Shared(t), "testbed/docker/start.sh"), dockerDir())
+	out := run(t, "Docker engine", nil, filepath.Join(Shared(t), "testbed/docker/start.sh"), dockerDir())
 	host := exports(out)["DOCKER_HOST"]
 	if host == "" {
-		t.Skipf("docker/start.sh printed no DOCKER_HOST: %q", out)
+		Unavailable(t, "Docker engine", "docker/start.sh printed no DOCKER_HOST: %q", out)
 	}
 	return host
 }
@@ -181,7 +182,7 @@ func dockerDir() string {
 func DockerImage(t testing.TB, host, rootfs, tag string) string {
 	t.Helper()
 	archive := rootfs + "." + strings.NewReplacer("/", "_", ":", "_").Replace(tag) + ".docker-archive.tar"
-	run(t, []string{"DOCKER_HOST=" + host}, filepath.Join(Shared(t), "testbed/rootfs/image.sh"), rootfs, tag, archive)
+	run(t, "Docker image "+tag, []string{"DOCKER_HOST=" + host}, filepath.Join(Shared(t), "testbed/rootfs/image.sh"), rootfs, tag, archive)
 	return archive
 }
 
@@ -189,10 +190,10 @@ func DockerImage(t testing.TB, host, rootfs, tag string) string {
 // notifications off, and returns its host:port.
 func Registry(t testing.TB) string {
 	Heavy(t)
-	out := run(t, nil, filepath.Join(Shared(t), "testbed/registry/start.sh"), "none")
+	out := run(t, "registry", nil, filepath.Join(Shared(t), "testbed/registry/start.sh"), "none")
 	reg := exports(out)["BULWARK_REGISTRY"]
 	if reg == "" {
-		t.Skipf("registry/start.sh printed no address: %q", out)
+		Unavailable(t, "registry", "registry/start.sh printed no address: %q", out)
 	}
 	return reg
 }
@@ -216,10 +217,10 @@ func NotifyingRegistry(t testing.TB, port int, notifyURL string) string {
 	Heavy(t)
 	dir := t.TempDir()
 	env := []string{"BULWARK_REGISTRY_DIR=" + dir, "BULWARK_REGISTRY_PORT=" + strconv.Itoa(port)}
-	out := run(t, env, filepath.Join(Shared(t), "testbed/registry/start.sh"), notifyURL)
+	out := run(t, "registry", env, filepath.Join(Shared(t), "testbed/registry/start.sh"), notifyURL)
 	reg := exports(out)["BULWARK_REGISTRY"]
 	if reg == "" {
-		t.Skipf("registry/start.sh printed no address: %q", out)
+		Unavailable(t, "registry", "registry/start.sh printed no address: %q", out)
 	}
 	stop := filepath.Join(Shared(t), "testbed/registry/stop.sh")
 	t.Cleanup(func() {
@@ -231,12 +232,12 @@ func NotifyingRegistry(t testing.TB, port int, notifyURL string) string {
 }
 
 // Vulndata is the shared folder of real advisory records
-// (../shared/vulndata), skipping the test when it is absent.
+// (../shared/vulndata); when it is absent the data is Unavailable.
 func Vulndata(t testing.TB) string { return sharedSub(t, "real advisory records", "vulndata") }
 
 // AlpineTarballs is the shared folder of official Alpine minirootfs
-// tarballs with their reference package lists, skipping the test when it
-// is absent.
+// tarballs with their reference package lists; when it is absent they are
+// Unavailable.
 func AlpineTarballs(t testing.TB) string {
 	return sharedSub(t, "Alpine minirootfs tarballs", "testbed", "alpine")
 }
@@ -245,7 +246,7 @@ func sharedSub(t testing.TB, what string, rel ...string) string {
 	t.Helper()
 	dir := filepath.Join(append([]string{Shared(t)}, rel...)...)
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("%s not present at %s", what, dir)
+		Unavailable(t, what, "not present at %s", dir)
 	}
 	return dir
 }

@@ -112,7 +112,7 @@ func TestAPKUpstream(t *testing.T) {
 	path := filepath.Join(apkModCache(), apkVectorsModule, "version.data")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("apk-tools' version.data not found (go mod download %s): %v", apkVectorsModule, err)
+		testbed.Unavailable(t, "apk-tools version.data", "not found (go mod download %s): %v", apkVectorsModule, err)
 	}
 	defer f.Close()
 	n := 0
@@ -295,7 +295,7 @@ func apkOracle(t *testing.T, ps []osPair) {
 	}
 	tarball := filepath.Join(testbed.Shared(t), "testbed/alpine/alpine-minirootfs-3.22.1-x86_64.tar.gz")
 	if _, err := os.Stat(tarball); err != nil {
-		t.Skipf("Alpine 3.22.1 minirootfs (the apk reference) not present: %v", err)
+		testbed.Unavailable(t, "apk", "Alpine 3.22.1 minirootfs (the apk reference) not present: %v", err)
 	}
 	root := t.TempDir()
 	apkReadRootfs(t, tarball, root)

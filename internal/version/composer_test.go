@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestComposerNormalize(t *testing.T) {
@@ -79,10 +81,10 @@ func composerPHP(t *testing.T) langOracle {
 	t.Helper()
 	const autoload = "/usr/share/php/Composer/Semver/autoload.php"
 	if _, err := os.Stat(autoload); err != nil {
-		t.Skipf("Composer\\Semver not found (%v): apt-get install php-cli php-composer-semver", err)
+		testbed.Unavailable(t, "Composer\\Semver", "not found (%v): apt-get install php-cli php-composer-semver", err)
 	}
 	if _, err := exec.LookPath("php"); err != nil {
-		t.Skip("php not found: apt-get install php-cli")
+		testbed.Unavailable(t, "php", "not found: apt-get install php-cli")
 	}
 	const script = `
 require '` + autoload + `';

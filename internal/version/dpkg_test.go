@@ -314,7 +314,7 @@ func TestDpkgGenerated(t *testing.T) {
 // refuses, with the same reasons, on odd strings built from pieces.
 func TestDpkgParseRefusals(t *testing.T) {
 	if _, err := exec.LookPath("dpkg"); err != nil {
-		t.Skip("dpkg is needed as the reference")
+		testbed.Unavailable(t, "dpkg", "needed as the reference")
 	}
 	strs := osGenerate(14, 800, []string{"0", "1", "a", ".", "-", ":", "+", "~", "-1", "1:", "-0:", "+1:",
 		"2147483648:", "99999999999999999999:", " ", "\t", "_", "!", "\xc3\xa9", "\n"})
@@ -403,7 +403,7 @@ func dpkgOracle(t *testing.T, ps []osPair) {
 	cmd.Stdin = strings.NewReader(in.String())
 	out, err := cmd.Output()
 	if err != nil {
-		t.Skipf("python3-apt is needed as the dpkg reference (apt-get install python3-apt): %v", err)
+		testbed.Unavailable(t, "python3-apt", "needed as the dpkg reference (apt-get install python3-apt): %v", err)
 	}
 	lines := strings.Fields(string(out))
 	if len(lines) != len(ps) {

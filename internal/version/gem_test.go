@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestGemCases(t *testing.T) {
@@ -126,7 +128,7 @@ func TestGemUpstreamVectors(t *testing.T) {
 func gemRuby(t *testing.T) langOracle {
 	t.Helper()
 	if _, err := exec.LookPath("ruby"); err != nil {
-		t.Skip("ruby not found: apt-get install ruby")
+		testbed.Unavailable(t, "ruby", "not found: apt-get install ruby")
 	}
 	const script = `
 out = []

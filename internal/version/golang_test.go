@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestGoCases(t *testing.T) {
@@ -55,7 +57,7 @@ func goXMod(t *testing.T) langOracle {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join(goEnv(t, "GOROOT"), "src/cmd/vendor/golang.org/x/mod/semver/semver.go"))
 	if err != nil {
-		t.Skipf("golang.org/x/mod/semver not vendored in this Go distribution: %v", err)
+		testbed.Unavailable(t, "golang.org/x/mod/semver", "not vendored in this Go distribution: %v", err)
 	}
 	dir := t.TempDir()
 	files := map[string]string{
@@ -78,7 +80,7 @@ func goXMod(t *testing.T) langOracle {
 	build.Dir = filepath.Join(dir, "oracle")
 	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Skipf("cannot build the x/mod/semver oracle: %v: %s", err, out)
+		testbed.Unavailable(t, "golang.org/x/mod/semver", "cannot build the oracle: %v: %s", err, out)
 	}
 	return func(t *testing.T, qs []string) []string { return langRun(t, qs, nil, bin) }
 }
@@ -149,7 +151,7 @@ func goEnv(t *testing.T, name string) string {
 	t.Helper()
 	out, err := exec.Command("go", "env", name).Output()
 	if err != nil || strings.TrimSpace(string(out)) == "" {
-		t.Skipf("go env %s: %v", name, err)
+		testbed.Unavailable(t, "go", "go env %s: %v", name, err)
 	}
 	return strings.TrimSpace(string(out))
 }
@@ -174,7 +176,7 @@ func goModCacheVersions(t *testing.T) []string {
 	})
 	vs = slices.DeleteFunc(langClean(vs), func(v string) bool { return v == "" })
 	if len(vs) < 2 {
-		t.Skipf("Go module cache at %s holds no versions", root)
+		testbed.Unavailable(t, "Go module cache", "%s holds no versions", root)
 	}
 	return vs
 }
@@ -186,11 +188,11 @@ func goBuildInfoVersions(t *testing.T) []string {
 	root := goEnv(t, "GOROOT")
 	bins := langFiles(filepath.Join(root, "bin/*"), filepath.Join(root, "pkg/tool/*/*"), "/root/go/bin/*", "/root/.cache/bulwark-ci/bin/*")
 	if len(bins) == 0 {
-		t.Skip("no Go binaries found")
+		testbed.Unavailable(t, "Go binaries", "none found")
 	}
 	out, err := exec.Command("go", append([]string{"version", "-m"}, bins...)...).Output()
 	if err != nil && len(out) == 0 {
-		t.Skipf("go version -m: %v", err)
+		testbed.Unavailable(t, "go", "go version -m: %v", err)
 	}
 	var vs []string
 	sc := bufio.NewScanner(strings.NewReader(string(out)))

@@ -151,7 +151,7 @@ func langUpstream(t *testing.T, rel string) []byte {
 	path := filepath.Join(cache, "upstream", rel)
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("upstream test vectors not present (%v): run bash test/testbed/upstream-vectors.sh", err)
+		testbed.Unavailable(t, "upstream test vectors", "not present (%v): run bash test/testbed/upstream-vectors.sh", err)
 	}
 	return b
 }
@@ -165,7 +165,7 @@ func langVulndata(t *testing.T, eco string, packages ...string) []string {
 	path := filepath.Join(testbed.Vulndata(t), eco, "all.zip")
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		t.Skipf("vulndata not present at %s: %v", path, err)
+		testbed.Unavailable(t, "vulndata", "not present at %s: %v", path, err)
 	}
 	defer zr.Close()
 	var out []string

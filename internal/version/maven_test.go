@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestMavenCases(t *testing.T) {
@@ -189,10 +191,10 @@ func mavenJava(t *testing.T) langOracle {
 		}
 	}
 	if jar == "" {
-		t.Skip("maven-artifact jar not found: apt-get install libmaven3-core-java default-jre-headless")
+		testbed.Unavailable(t, "maven-artifact", "jar not found: apt-get install libmaven3-core-java default-jre-headless")
 	}
 	if _, err := exec.LookPath("java"); err != nil {
-		t.Skip("java not found: apt-get install default-jre-headless")
+		testbed.Unavailable(t, "java", "not found: apt-get install default-jre-headless")
 	}
 	run := func(t *testing.T, args []string) []string {
 		cmd := exec.Command("java", append([]string{"-cp", jar, "org.apache.maven.artifact.versioning.ComparableVersion"}, args...)...)

@@ -3,6 +3,8 @@ package version
 import (
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // NuGet has no implementation to run here (no .NET), so its tests check
@@ -67,7 +69,7 @@ func TestNuGetNoAllocs(t *testing.T) {
 func TestNuGetClientCases(t *testing.T) {
 	cases := langScalibrLines(t, "nuget-versions.txt")
 	if len(cases) == 0 {
-		t.Skip("osv-scalibr's nuget-versions.txt not in the Go module cache: go mod download github.com/google/osv-scalibr")
+		testbed.Unavailable(t, "osv-scalibr module", "its nuget-versions.txt is not in the Go module cache: go mod download github.com/google/osv-scalibr")
 	}
 	// The file also has osv-scalibr's own cases with numbers above 2^31-1,
 	// which NuGet.Versioning's Version.TryParse refuses: skip those.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // Shared test helpers of the OS package schemes (dpkg, rpm, apk). Every
@@ -21,13 +23,13 @@ func osUpstreamFile(t testing.TB, rel string) string {
 	if cache == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			t.Skipf("no home directory to find the upstream vectors in: %v", err)
+			testbed.Unavailable(t, "home directory", "to find the upstream vectors in: %v", err)
 		}
 		cache = filepath.Join(home, ".cache", "bulwark-ci")
 	}
 	path := filepath.Join(cache, "upstream", rel)
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("upstream test vectors not present at %s: run bash test/testbed/upstream-vectors.sh", path)
+		testbed.Unavailable(t, "upstream test vectors", "not present at %s: run bash test/testbed/upstream-vectors.sh", path)
 	}
 	return path
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestPEP440SpecOrder(t *testing.T) {
@@ -73,7 +75,7 @@ func pep440Packaging(t *testing.T) langOracle {
 	t.Helper()
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import packaging.version").Run(); err != nil {
-		t.Skipf("python3-packaging not available to %s (%v): apt-get install python3-packaging", py, err)
+		testbed.Unavailable(t, "python3-packaging", "not available to %s (%v): apt-get install python3-packaging", py, err)
 	}
 	const script = `
 import sys

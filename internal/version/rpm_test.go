@@ -202,7 +202,7 @@ func rpmAlmaFixed(t *testing.T, path string) []string {
 func rpmOracle(t *testing.T, ps []osPair) {
 	t.Helper()
 	if _, err := exec.LookPath("rpm"); err != nil {
-		t.Skip("rpm is needed as the reference (apt-get install rpm)")
+		testbed.Unavailable(t, "rpm", "needed as the reference (apt-get install rpm)")
 	}
 	path := filepath.Join(t.TempDir(), "pairs")
 	var in strings.Builder

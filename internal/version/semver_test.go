@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 func TestSemverSpecOrder(t *testing.T) {
@@ -56,7 +58,7 @@ func semverNode(t *testing.T) langOracle {
 	check := exec.Command("node", "-e", "require('semver')")
 	check.Env = append(os.Environ(), env...)
 	if err := check.Run(); err != nil {
-		t.Skipf("node-semver not available (%v): apt-get install node-semver", err)
+		testbed.Unavailable(t, "node-semver", "not available (%v): apt-get install node-semver", err)
 	}
 	const script = `
 const semver = require('semver');

@@ -21,7 +21,7 @@ func feedFile(t testing.TB, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testbed.Vulndata(t), rel))
 	if err != nil {
-		t.Skipf("real feed data not present (%v): it is the project's shared/vulndata folder, laid beside the repository", err)
+		testbed.Unavailable(t, "Debian tracker data", "not present (%v): it is the project's shared/vulndata folder, laid beside the repository", err)
 	}
 	return b
 }

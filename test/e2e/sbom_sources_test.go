@@ -25,7 +25,7 @@ func dpkgQuery(t *testing.T, root string) []string {
 	out, err := exec.Command("dpkg-query", "--admindir="+root+"/var/lib/dpkg", "-W",
 		"-f", "${Package} ${Version} ${source:Package} ${source:Version}\n").Output()
 	if err != nil {
-		t.Skipf("dpkg-query unavailable: %v", err)
+		testbed.Unavailable(t, "dpkg-query", "%v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	slices.Sort(lines)

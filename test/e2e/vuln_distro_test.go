@@ -100,7 +100,7 @@ func TestAlpineSecdbEarlierFixes(t *testing.T) {
 	vd := testbed.Vulndata(t)
 	rels, _ := filepath.Glob(filepath.Join(vd, "alpine", "v3.*"))
 	if len(rels) == 0 {
-		t.Skip("no Alpine secdb in vulndata")
+		testbed.Unavailable(t, "Alpine secdb", "no alpine/v3.* in %s", vd)
 	}
 	var paths []string
 	for _, r := range rels {
@@ -257,7 +257,7 @@ func apkLess(t *testing.T, a, b string) bool {
 func TestDebianTrackerVerdicts(t *testing.T) {
 	vd := testbed.Vulndata(t)
 	if _, err := exec.LookPath("dpkg"); err != nil {
-		t.Skip("dpkg not installed")
+		testbed.Unavailable(t, "dpkg", "not installed (apt-get install dpkg)")
 	}
 	lists := []string{filepath.Join(vd, "debian", "data", "DSA", "list"), filepath.Join(vd, "debian", "data", "DLA", "list")}
 	db := importDB(t, lists...)

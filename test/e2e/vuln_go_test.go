@@ -189,7 +189,7 @@ func peer(t *testing.T, name string) string {
 	home, _ := os.UserHomeDir()
 	p := filepath.Join(home, ".cache", "bulwark-peers", "bin", name)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s not built: run ../shared/peers/build.sh %s", name, name)
+		testbed.Unavailable(t, name, "not built: run ../shared/peers/build.sh %s", name)
 	}
 	return p
 }
