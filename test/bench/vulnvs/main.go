@@ -10,27 +10,24 @@
 // crates.io and npm exports and Alpine's v3.10 secdb, converted to OSV
 // records so that both tools read the same thing.
 //
+// Bulwark is measured twice: on its prepared database (imported once
+// beforehand, as after `bulwark db update`), and with `bulwark db import`
+// of the same zips into a fresh database before each scan, since
+// osv-scanner loads its zips on every run. A run that exits with an error
+// (osv-scanner's 1 means "vulnerabilities found") or writes a report that
+// does not parse fails the benchmark.
+//
 //	go run ./test/bench/vulnvs -runs 5
 package main
 
 import (
-	"archive/tar"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
-
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/match"
@@ -69,48 +66,31 @@ func run(runs int, osv, vd string) error {
 			return fmt.Errorf("image: %w", err)
 		}
 	}
-	// The same data for both: OSV zips in osv-scanner's layout, imported
-	// into Bulwark's database once (warm).
-	osvDB := filepath.Join(tmp, "osvdb")
-	var zips []string
-	for _, eco := range []string{"Go", "PyPI", "crates.io", "npm"} {
-		zips = append(zips, filepath.Join(vd, eco, "all.zip"))
-		if err := place(osvDB, eco, filepath.Join(vd, eco, "all.zip")); err != nil {
-			return err
-		}
-	}
-	alpineZip := filepath.Join(tmp, "alpine-v3.10.zip")
-	if err := secdbToOSV(alpineZip, filepath.Join(vd, "alpine/v3.10/main.json"), filepath.Join(vd, "alpine/v3.10/community.json")); err != nil {
+	osvDB, zips, err := prepareData(tmp, vd)
+	if err != nil {
 		return err
 	}
-	if err := place(osvDB, "Alpine", alpineZip); err != nil {
-		return err
-	}
-	zips = append(zips, alpineZip)
+	// Bulwark's prepared database, imported once: what a scan reads after
+	// `bulwark db update`.
 	bdb := filepath.Join(tmp, "bulwarkdb")
 	if _, err := vulndb.ImportFiles(context.Background(), bdb, zips); err != nil {
 		return err
 	}
-
 	target := "docker-archive:" + img
-	tools := map[string][]string{
-		"bulwark":     {bulwark, "image", target, "--db-dir", bdb, "--offline", "-q", "-f", "json", "-o", filepath.Join(tmp, "bulwark.json")},
-		"osv-scanner": {osv, "scan", "image", "--archive", img, "--offline", "--offline-vulnerabilities", "--local-db-path", osvDB, "--format", "json", "--output-file", filepath.Join(tmp, "osv.json")},
-	}
-	order := []string{"bulwark", "osv-scanner"}
+	tools := benchTools(bulwark, osv, target, img, bdb, osvDB, zips, tmp)
 	if _, err := os.Stat(osv); err != nil {
 		fmt.Printf("osv-scanner not found at %s: measuring Bulwark alone\n", osv)
-		order = order[:1]
+		tools = tools[:2]
 	}
-	wall, rss := map[string][]time.Duration{}, map[string][]int64{}
 	var catalogT, matchT []time.Duration
+	found := map[string]map[string][]string{}
 	for i := 0; i < runs; i++ {
-		for _, n := range order {
-			w, r, err := benchrun.Measure(tools[n], 1)
+		for _, tl := range tools {
+			ids, err := tl.measure()
 			if err != nil {
-				return fmt.Errorf("%s: %w", n, err)
+				return fmt.Errorf("%s, run %d: %w", tl.name, i+1, err)
 			}
-			wall[n], rss[n] = append(wall[n], w), append(rss[n], r)
+			found[tl.name] = ids
 		}
 		c, m, err := inProcess(target, bdb)
 		if err != nil {
@@ -118,31 +98,56 @@ func run(runs int, osv, vd string) error {
 		}
 		catalogT, matchT = append(catalogT, c), append(matchT, m)
 	}
-	bIDs := idsBulwark(filepath.Join(tmp, "bulwark.json"))
-	found := map[string]map[string]int{"bulwark": count(bIDs)}
-	var oIDs map[string][]string
-	if len(order) > 1 {
-		oIDs = idsOSV(filepath.Join(tmp, "osv.json"))
-		found["osv-scanner"] = count(oIDs)
-	}
 	fmt.Printf("image: Alpine 3.10.3 + Go binary, requirements.txt, Cargo.lock, npm tree; %d runs each, interleaved\n\n", runs)
-	ecos := map[string]bool{}
-	for _, m := range found {
-		for e := range m {
-			ecos[e] = true
+	printFindings(found[tools[0].name], found["osv-scanner"])
+	printTimes(tools)
+	c, m := benchrun.Median(catalogT), benchrun.Median(matchT)
+	fmt.Printf("\nin process: catalog %s, match %s: matching is %.1f%% of the scan\n",
+		c.Round(time.Microsecond), m.Round(time.Microsecond), 100*float64(m)/float64(c+m))
+	return nil
+}
+
+// prepareData lays the same data out for both tools: OSV zips in
+// osv-scanner's offline layout, and the list of them for Bulwark.
+func prepareData(tmp, vd string) (string, []string, error) {
+	osvDB := filepath.Join(tmp, "osvdb")
+	var zips []string
+	for _, eco := range []string{"Go", "PyPI", "crates.io", "npm"} {
+		zips = append(zips, filepath.Join(vd, eco, "all.zip"))
+		if err := place(osvDB, eco, filepath.Join(vd, eco, "all.zip")); err != nil {
+			return "", nil, err
 		}
+	}
+	alpineZip := filepath.Join(tmp, "alpine-v3.10.zip")
+	if err := secdbToOSV(alpineZip, filepath.Join(vd, "alpine/v3.10/main.json"), filepath.Join(vd, "alpine/v3.10/community.json")); err != nil {
+		return "", nil, err
+	}
+	if err := place(osvDB, "Alpine", alpineZip); err != nil {
+		return "", nil, err
+	}
+	return osvDB, append(zips, alpineZip), nil
+}
+
+func printFindings(bIDs, oIDs map[string][]string) {
+	ecos := map[string]bool{}
+	for e := range bIDs {
+		ecos[e] = true
+	}
+	for e := range oIDs {
+		ecos[e] = true
 	}
 	names := make([]string, 0, len(ecos))
 	for e := range ecos {
 		names = append(names, e)
 	}
 	sort.Strings(names)
+	bc, oc := count(bIDs), count(oIDs)
 	fmt.Printf("%-14s %8s %12s\n", "findings", "bulwark", "osv-scanner")
 	for _, e := range names {
-		fmt.Printf("%-14s %8d %12d\n", e, found["bulwark"][e], found["osv-scanner"][e])
+		fmt.Printf("%-14s %8d %12d\n", e, bc[e], oc[e])
 	}
 	for _, e := range names {
-		if oIDs == nil || len(oIDs[e]) == 0 {
+		if len(oIDs[e]) == 0 {
 			continue // osv-scanner does not look there (lockfiles inside images)
 		}
 		if only := minus(bIDs[e], oIDs[e]); len(only) > 0 {
@@ -152,18 +157,20 @@ func run(runs int, osv, vd string) error {
 			fmt.Printf("  %s only osv-scanner: %v\n", e, only)
 		}
 	}
-	bw, br := benchrun.Median(wall["bulwark"]), benchrun.Median(rss["bulwark"])
-	fmt.Printf("\n%-26s %10s %10s\n", "", "wall", "peak RSS")
-	fmt.Printf("%-26s %10s %7d MiB\n", "bulwark", bw.Round(time.Millisecond), br/1024)
-	if len(order) > 1 {
-		ow, or := benchrun.Median(wall["osv-scanner"]), benchrun.Median(rss["osv-scanner"])
-		fmt.Printf("%-26s %10s %7d MiB\n", "osv-scanner", ow.Round(time.Millisecond), or/1024)
-		fmt.Printf("%-26s %9.2fx %9.2fx\n", "bulwark / osv-scanner", benchrun.Ratio(bw, ow), float64(br)/float64(or))
+}
+
+func printTimes(tools []*tool) {
+	fmt.Printf("\n%-34s %10s %10s\n", "", "wall", "peak RSS")
+	for _, tl := range tools {
+		fmt.Printf("%-34s %10s %7d MiB\n", tl.name, tl.wall().Round(time.Millisecond), tl.rss()/1024)
 	}
-	c, m := benchrun.Median(catalogT), benchrun.Median(matchT)
-	fmt.Printf("\nin process: catalog %s, match %s: matching is %.1f%% of the scan\n",
-		c.Round(time.Microsecond), m.Round(time.Microsecond), 100*float64(m)/float64(c+m))
-	return nil
+	if len(tools) < 3 {
+		return
+	}
+	o := tools[2]
+	for _, b := range tools[:2] {
+		fmt.Printf("%-34s %9.2fx %9.2fx\n", b.name+" / osv-scanner", benchrun.Ratio(b.wall(), o.wall()), float64(b.rss())/float64(o.rss()))
+	}
 }
 
 // inProcess times cataloging and matching separately.
@@ -189,83 +196,6 @@ func inProcess(target, dbDir string) (time.Duration, time.Duration, error) {
 		return 0, 0, err
 	}
 	return cat, time.Since(start), nil
-}
-
-// idsBulwark lists "package@version ID" per ecosystem.
-func idsBulwark(path string) map[string][]string {
-	var doc struct {
-		Findings []struct {
-			RuleID        string `json:"ruleID"`
-			Vulnerability struct {
-				Package struct{ Ecosystem, Name, Version string } `json:"package"`
-			} `json:"vulnerability"`
-		} `json:"findings"`
-	}
-	readJSON(path, &doc)
-	out := map[string][]string{}
-	for _, f := range doc.Findings {
-		p := f.Vulnerability.Package
-		e := vulndb.BaseEcosystem(p.Ecosystem)
-		out[e] = append(out[e], p.Name+"@"+strings.TrimPrefix(p.Version, "v")+" "+f.RuleID)
-	}
-	return out
-}
-
-func idsOSV(path string) map[string][]string {
-	var doc struct {
-		Results []struct {
-			Packages []struct {
-				Package struct {
-					Name      string `json:"name"`
-					Version   string `json:"version"`
-					Ecosystem string `json:"ecosystem"`
-				} `json:"package"`
-				Vulnerabilities []struct {
-					ID string `json:"id"`
-				} `json:"vulnerabilities"`
-			} `json:"packages"`
-		} `json:"results"`
-	}
-	readJSON(path, &doc)
-	out := map[string][]string{}
-	for _, r := range doc.Results {
-		for _, p := range r.Packages {
-			e := vulndb.BaseEcosystem(p.Package.Ecosystem)
-			for _, v := range p.Vulnerabilities {
-				out[e] = append(out[e], p.Package.Name+"@"+strings.TrimPrefix(p.Package.Version, "v")+" "+v.ID)
-			}
-		}
-	}
-	return out
-}
-
-func count(ids map[string][]string) map[string]int {
-	out := map[string]int{}
-	for e, l := range ids {
-		out[e] = len(l)
-	}
-	return out
-}
-
-// minus returns what a has and b does not.
-func minus(a, b []string) []string {
-	in := map[string]bool{}
-	for _, x := range b {
-		in[x] = true
-	}
-	var out []string
-	for _, x := range a {
-		if !in[x] {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func readJSON(path string, v any) {
-	if b, err := os.ReadFile(path); err == nil {
-		json.Unmarshal(b, v)
-	}
 }
 
 // place links a zip into osv-scanner's offline layout (both folder names
@@ -312,105 +242,3 @@ func secdbToOSV(out string, files ...string) error {
 	}
 	return f.Close()
 }
-
-// buildImage writes the benchmark image as a docker-archive.
-func buildImage(out, cache string) error {
-	alpine := "../shared/testbed/alpine/alpine-minirootfs-3.10.3-x86_64.tar.gz"
-	base, err := tarball.LayerFromFile(alpine)
-	if err != nil {
-		return err
-	}
-	goBins, _ := filepath.Glob(filepath.Join(cache, "govuln-*", "app"))
-	npmTrees, _ := filepath.Glob(filepath.Join(cache, "npm-tree-*"))
-	if len(goBins) == 0 || len(npmTrees) == 0 {
-		return fmt.Errorf("fixtures missing in %s: run `go test ./test/e2e ./internal/sbom` first", cache)
-	}
-	appTar := out + ".app"
-	defer os.Remove(appTar)
-	if err := writeAppLayer(appTar, goBins[0], npmTrees[0]); err != nil {
-		return err
-	}
-	app, err := tarball.LayerFromFile(appTar)
-	if err != nil {
-		return err
-	}
-	img, err := mutate.AppendLayers(empty.Image, base, app)
-	if err != nil {
-		return err
-	}
-	ref, _ := name.NewTag("bulwark/vulnvs:latest")
-	return tarball.WriteToFile(out, ref, img)
-}
-
-func writeAppLayer(out, goBin, npmTree string) error {
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	tw := tar.NewWriter(f)
-	add := func(name string, mode int64, body []byte) error {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(body)), ModTime: time.Unix(0, 0)}); err != nil {
-			return err
-		}
-		_, err := tw.Write(body)
-		return err
-	}
-	bin, err := os.ReadFile(goBin)
-	if err != nil {
-		return err
-	}
-	if err := add("app/bin/server", 0o755, bin); err != nil {
-		return err
-	}
-	if err := add("app/py/requirements.txt", 0o644, []byte("django==2.2.0\nrequests==2.19.0\nurllib3==1.24.1\njinja2==2.10\nPyYAML==5.1\nFlask==0.12\npillow==6.2.0\ncryptography==2.3\n")); err != nil {
-		return err
-	}
-	if err := add("app/rust/Cargo.lock", 0o644, []byte(cargoLock)); err != nil {
-		return err
-	}
-	err = filepath.WalkDir(npmTree, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		rel, _ := filepath.Rel(npmTree, p)
-		r, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		info, _ := d.Info()
-		if err := tw.WriteHeader(&tar.Header{Name: "app/node/" + filepath.ToSlash(rel), Mode: 0o644, Size: info.Size(), ModTime: time.Unix(0, 0)}); err != nil {
-			return err
-		}
-		_, err = io.Copy(tw, r)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return tw.Close()
-}
-
-const cargoLock = `version = 3
-
-[[package]]
-name = "chrono"
-version = "0.4.19"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "hyper"
-version = "0.14.10"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "smallvec"
-version = "0.6.9"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "tokio"
-version = "1.8.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-`
