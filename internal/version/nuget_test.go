@@ -7,8 +7,14 @@ import (
 	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
-// NuGet has no implementation to run here (no .NET), so its tests check
-// the rules NuGet documents and NuGet.Versioning's own test cases.
+// NuGet's implementation (NuGet.Versioning, .NET) cannot run here, so
+// unlike the other schemes NuGet is not checked against its upstream's
+// implementation. Its tests check the rules NuGet documents: the
+// "Package versioning" page of NuGet's documentation
+// (learn.microsoft.com/nuget/concepts/package-versioning) and Semantic
+// Versioning 2.0.0 (semver.org), which that page says NuGet 4.3+ follows;
+// and the comparison cases of NuGet.Versioning's own test suite as
+// test vectors (TestNuGetClientCases).
 
 func TestNuGetDocumentedOrder(t *testing.T) {
 	// "Package versioning", Pre-release versions: NuGet picks a version
