@@ -3,7 +3,6 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,7 +18,6 @@ import (
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/sbom"
 	"github.com/bulwarksec/bulwark/internal/testbed"
-	"github.com/bulwarksec/bulwark/internal/version"
 	"github.com/bulwarksec/bulwark/internal/vulndb"
 )
 
@@ -47,205 +45,6 @@ func triples(vs []match.Vulnerability, id func(match.Vulnerability) string) []st
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// TestAlpineSecdbVerdicts scans the official Alpine 3.10.3 and 3.10.9
-// minirootfs against Alpine's own secdb for v3.10: every package whose
-// origin the secdb lists with a fix above the installed version must be
-// reported with exactly that fix, and nothing else. The reference reads
-// the secdb JSON on its own and orders versions with the apk scheme.
-func TestAlpineSecdbVerdicts(t *testing.T) {
-	vd := testbed.Vulndata(t)
-	alp := testbed.AlpineTarballs(t)
-	db := importDB(t, filepath.Join(vd, "alpine", "v3.10", "main.yaml"), filepath.Join(vd, "alpine", "v3.10", "community.yaml"))
-	secfixes := readSecdb(t, filepath.Join(vd, "alpine", "v3.10", "main.json"), filepath.Join(vd, "alpine", "v3.10", "community.json"))
-	for _, rel := range []string{"3.10.3", "3.10.9"} {
-		t.Run(rel, func(t *testing.T) {
-			s, err := sbom.CatalogImage(context.Background(), tarballImage(filepath.Join(alp, "alpine-minirootfs-"+rel+"-x86_64.tar.gz")), sbom.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := match.Match(context.Background(), db, s.Packages, match.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := triples(res.Vulnerabilities, func(v match.Vulnerability) string { return strings.TrimPrefix(v.ID, "ALPINE-") })
-			// Reference: the installed list beside the tarball, the secdb's
-			// fixes for each origin, versions ordered by apk rules.
-			var want []string
-			for _, line := range readLines(t, filepath.Join(alp, rel+".apk-list.txt")) {
-				f := strings.Fields(line) // name version origin
-				for _, fx := range secfixes[f[2]] {
-					if apkLess(t, f[1], fx.fixed) {
-						want = append(want, f[0]+" "+fx.id+" "+fx.fixed)
-					}
-				}
-			}
-			slices.Sort(want)
-			want = slices.Compact(want)
-			if !slices.Equal(got, want) {
-				t.Errorf("findings differ from the secdb verdicts:\n%s", diffLists(got, want))
-			}
-			t.Logf("Alpine %s: %d findings, all equal to the secdb's fixed versions", rel, len(got))
-		})
-	}
-}
-
-// TestAlpineSecdbEarlierFixes: for every origin with two or more fixes in
-// a release of the secdb, a package installed at its lowest fixed version
-// (a version Alpine really shipped) must be reported by exactly the later
-// fixes, each with its own fixed version. (The minirootfs above already
-// carry the newest fixes of this old secdb snapshot, so they find none.)
-func TestAlpineSecdbEarlierFixes(t *testing.T) {
-	vd := testbed.Vulndata(t)
-	rels, _ := filepath.Glob(filepath.Join(vd, "alpine", "v3.*"))
-	if len(rels) == 0 {
-		testbed.Unavailable(t, "Alpine secdb", "no alpine/v3.* in %s", vd)
-	}
-	var paths []string
-	for _, r := range rels {
-		paths = append(paths, filepath.Join(r, "main.json"), filepath.Join(r, "community.json"))
-	}
-	db := importDB(t, paths...)
-	total, findings := 0, 0
-	for _, r := range rels {
-		rel := filepath.Base(r)
-		secfixes := readSecdb(t, filepath.Join(r, "main.json"), filepath.Join(r, "community.json"))
-		var pkgs []sbom.Package
-		for origin, fs := range secfixes {
-			if len(fs) < 2 {
-				continue
-			}
-			low := fs[0].fixed
-			for _, f := range fs[1:] {
-				if apkLess(t, f.fixed, low) {
-					low = f.fixed
-				}
-			}
-			pkgs = append(pkgs, sbom.Package{ID: origin, Name: origin, Version: low, Type: sbom.TypeAPK,
-				Ecosystem: "Alpine:" + rel, Source: &sbom.Source{Name: origin}})
-		}
-		res, err := match.Match(context.Background(), db, pkgs, match.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := triples(res.Vulnerabilities, func(v match.Vulnerability) string { return strings.TrimPrefix(v.ID, "ALPINE-") })
-		var want []string
-		for _, p := range pkgs {
-			for _, f := range secfixes[p.Name] {
-				if apkLess(t, p.Version, f.fixed) {
-					want = append(want, p.Name+" "+f.id+" "+f.fixed)
-				}
-			}
-		}
-		slices.Sort(want)
-		want = slices.Compact(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("Alpine %s: findings differ from the secdb's verdicts:\n%s", rel, diffLists(got, want))
-		}
-		total += len(pkgs)
-		findings += len(want)
-	}
-	if findings == 0 {
-		t.Fatal("no findings expected at all: the sample is wrong")
-	}
-	t.Logf("%d origins at an earlier fixed version across %d releases: %d findings, all equal to the secdb's fixed versions", total, len(rels), findings)
-}
-
-type secfix struct{ id, fixed string }
-
-// readSecdb reads secfixes by origin straight from secdb JSON files.
-func readSecdb(t *testing.T, paths ...string) map[string][]secfix {
-	t.Helper()
-	out := map[string][]secfix{}
-	idRe := regexp.MustCompile(`^(CVE|XSA|GHSA|ZBX|TALOS|wnpa-sec)-[0-9A-Za-z-]+$`)
-	for _, p := range paths {
-		var doc struct {
-			Packages secdbPackages `json:"packages"`
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		for _, pk := range doc.Packages {
-			for fixed, ids := range pk.Pkg.Secfixes {
-				if fixed == "0" {
-					continue
-				}
-				for _, entry := range ids {
-					for _, id := range strings.Fields(entry) {
-						if idRe.MatchString(id) {
-							out[pk.Pkg.Name] = append(out[pk.Pkg.Name], secfix{id, fixed})
-						}
-					}
-				}
-			}
-		}
-	}
-	return lowestFixes(t, out)
-}
-
-// secdbPackages reads a secdb "packages" list; an empty repository has
-// an empty string there.
-type secdbPackages []struct {
-	Pkg struct {
-		Name     string            `json:"name"`
-		Secfixes map[string]idList `json:"secfixes"`
-	} `json:"pkg"`
-}
-
-// idList is a secfixes value: a list of IDs, or (in some files) one string.
-type idList []string
-
-func (l *idList) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*l = []string{s}
-		return nil
-	}
-	return json.Unmarshal(b, (*[]string)(l))
-}
-
-func (s *secdbPackages) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		return nil
-	}
-	type plain secdbPackages
-	return json.Unmarshal(b, (*plain)(s))
-}
-
-// lowestFixes keeps, per package and ID, the lowest fixed version: an
-// advisory's fixed version is the first that has the fix.
-func lowestFixes(t *testing.T, in map[string][]secfix) map[string][]secfix {
-	t.Helper()
-	out := map[string][]secfix{}
-	for name, fs := range in {
-		low := map[string]string{}
-		for _, f := range fs {
-			if cur, ok := low[f.id]; !ok || apkLess(t, f.fixed, cur) {
-				low[f.id] = f.fixed
-			}
-		}
-		for id, fx := range low {
-			out[name] = append(out[name], secfix{id, fx})
-		}
-	}
-	return out
-}
-
-func apkLess(t *testing.T, a, b string) bool {
-	t.Helper()
-	c, err := versionCompare("apk", a, b)
-	if err != nil {
-		t.Fatalf("apk versions %q, %q: %v", a, b, err)
-	}
-	return c < 0
 }
 
 // TestDebianTrackerVerdicts checks matching against the Debian security
@@ -403,13 +202,4 @@ func tarballImage(path string) *image.Image {
 		DiffID: "sha256:" + filepath.Base(path), Size: -1,
 		Open: func(context.Context) (io.ReadCloser, error) { return os.Open(path) },
 	}}}
-}
-
-// versionCompare compares with a registered version scheme.
-func versionCompare(scheme, a, b string) (int, error) {
-	s := version.Lookup(scheme)
-	if s == nil {
-		return 0, fmt.Errorf("no %s scheme", scheme)
-	}
-	return version.Compare(s, a, b)
 }
