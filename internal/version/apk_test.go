@@ -1,13 +1,10 @@
 package version
 
 import (
-	"archive/tar"
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"go/build"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -215,36 +212,10 @@ func apkSecdbVersions(t *testing.T, vulndata string) []string {
 // an Alpine minirootfs tarball.
 func apkReadRootfs(t *testing.T, tarball string) []string {
 	t.Helper()
-	f, err := os.Open(tarball)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", tarball, err)
-	}
 	var versions []string
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", tarball, err)
-		}
-		name := strings.TrimPrefix(h.Name, "./")
-		if name == "lib/apk/db/installed" {
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatalf("%s: %v", tarball, err)
-			}
-			for _, line := range strings.Split(string(b), "\n") {
-				if v, ok := strings.CutPrefix(line, "V:"); ok {
-					versions = append(versions, v)
-				}
-			}
+	for _, line := range strings.Split(testbed.TarballFile(t, tarball, "lib/apk/db/installed"), "\n") {
+		if v, ok := strings.CutPrefix(line, "V:"); ok {
+			versions = append(versions, v)
 		}
 	}
 	if len(versions) == 0 {

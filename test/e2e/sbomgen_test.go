@@ -62,13 +62,8 @@ func loadPackagePool(t *testing.T, vd, alp string) *packagePool {
 // versions its records list (for PyPI) or name as introduced or fixed.
 func osvPackages(t *testing.T, path string, mk func(name, version string) sbom.Package) [][]sbom.Package {
 	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	versions := map[string][]string{}
-	for _, f := range zr.File {
+	eachZipFile(t, path, func(name string, b []byte) {
 		var rec struct {
 			Affected []struct {
 				Package  struct{ Name string }
@@ -78,17 +73,8 @@ func osvPackages(t *testing.T, path string, mk func(name, version string) sbom.P
 				}
 			}
 		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
 		if err := json.Unmarshal(b, &rec); err != nil {
-			t.Fatalf("%s in %s: %v", f.Name, path, err)
+			t.Fatalf("%s in %s: %v", name, path, err)
 		}
 		for _, a := range rec.Affected {
 			vs := a.Versions
@@ -103,7 +89,7 @@ func osvPackages(t *testing.T, path string, mk func(name, version string) sbom.P
 				}
 			}
 		}
-	}
+	})
 	names := make([]string, 0, len(versions))
 	for n := range versions {
 		names = append(names, n)
@@ -160,4 +146,26 @@ func pick(rng *rand.Rand, pool [][]sbom.Package, k int) []sbom.Package {
 		out = append(out, vs[rng.IntN(len(vs))])
 	}
 	return out
+}
+
+// eachZipFile calls fn with the name and contents of every file in a zip.
+func eachZipFile(t *testing.T, path string, fn func(name string, b []byte)) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s in %s: %v", f.Name, path, err)
+		}
+		fn(f.Name, b)
+	}
 }

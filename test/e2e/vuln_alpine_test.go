@@ -3,7 +3,6 @@ package e2e
 import (
 	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -101,7 +100,7 @@ func TestAlpineSecdbVerdicts(t *testing.T) {
 // list as "name version origin".
 func earlierAlpine(t *testing.T, apk *testbed.APK, base string, secfixes map[string][]secfix) (*image.Image, []string) {
 	t.Helper()
-	installed := tarballFile(t, base, "lib/apk/db/installed")
+	installed := testbed.TarballFile(t, base, "lib/apk/db/installed")
 	var out strings.Builder
 	var list []string
 	for _, rec := range strings.Split(strings.TrimSpace(installed), "\n\n") {
@@ -140,34 +139,6 @@ func earlierAlpine(t *testing.T, apk *testbed.APK, base string, secfixes map[str
 	img.Layers = append(img.Layers, image.Layer{DiffID: "sha256:earlier-apk-db", Size: int64(layer.Len()),
 		Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(layer.Bytes())), nil }})
 	return img, list
-}
-
-// tarballFile reads one file from a gzip-compressed tarball.
-func tarballFile(t *testing.T, tarball, name string) string {
-	t.Helper()
-	f, err := os.Open(tarball)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			t.Fatalf("%s in %s: %v", name, tarball, err)
-		}
-		if strings.TrimPrefix(h.Name, "./") == name {
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(b)
-		}
-	}
 }
 
 // TestAlpineSecdbEarlierFixes: for every origin with two or more fixes in

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"archive/zip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -103,11 +102,6 @@ func goVulnBinary(t *testing.T) string {
 func govulncheckDB(t *testing.T, zipPath string) string {
 	t.Helper()
 	dir := t.TempDir()
-	zr, err := zip.OpenReader(zipPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	type vulnRef struct {
 		ID       string `json:"id"`
 		Modified string `json:"modified"`
@@ -117,16 +111,7 @@ func govulncheckDB(t *testing.T, zipPath string) string {
 	newest := ""
 	os.MkdirAll(filepath.Join(dir, "ID"), 0o755)
 	os.MkdirAll(filepath.Join(dir, "index"), 0o755)
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachZipFile(t, zipPath, func(name string, b []byte) {
 		var rec struct {
 			ID       string `json:"id"`
 			Modified string `json:"modified"`
@@ -140,7 +125,7 @@ func govulncheckDB(t *testing.T, zipPath string) string {
 			} `json:"affected"`
 		}
 		if err := json.Unmarshal(b, &rec); err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
+			t.Fatalf("%s: %v", name, err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, "ID", rec.ID+".json"), b, 0o644); err != nil {
 			t.Fatal(err)
@@ -157,7 +142,7 @@ func govulncheckDB(t *testing.T, zipPath string) string {
 			}
 			modules[a.Package.Name] = append(modules[a.Package.Name], vulnRef{rec.ID, rec.Modified, fixed})
 		}
-	}
+	})
 	type modEntry struct {
 		Path  string    `json:"path"`
 		Vulns []vulnRef `json:"vulns"`

@@ -3,6 +3,7 @@
 package benchrun
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -113,3 +114,17 @@ func Median[T int64 | time.Duration](xs []T) T {
 
 // Ratio is a / b.
 func Ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
+
+// ReadJSON decodes a tool's JSON report at path into v; a report that is
+// missing or does not parse is an error, so a failed run cannot pass for
+// one that found nothing.
+func ReadJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read report: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("parse %s: %w", path, err)
+	}
+	return nil
+}

@@ -16,7 +16,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -186,7 +185,7 @@ func processCPU() time.Duration {
 
 func countBulwark(path string) (map[string]int, error) {
 	var doc struct{ Packages []struct{ Type string } }
-	if err := readJSON(path, &doc); err != nil {
+	if err := benchrun.ReadJSON(path, &doc); err != nil {
 		return nil, err
 	}
 	m := map[string]int{}
@@ -198,7 +197,7 @@ func countBulwark(path string) (map[string]int, error) {
 
 func countSyft(path string) (map[string]int, error) {
 	var doc struct{ Artifacts []struct{ Type string } }
-	if err := readJSON(path, &doc); err != nil {
+	if err := benchrun.ReadJSON(path, &doc); err != nil {
 		return nil, err
 	}
 	m := map[string]int{}
@@ -220,17 +219,6 @@ func ecosystem(t string) string {
 		return n
 	}
 	return "other:" + t
-}
-
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read report: %w", err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("parse %s: %w", path, err)
-	}
-	return nil
 }
 
 func report(target string, runs int, tools []tool, res map[string]*result, floors map[string]*result) {

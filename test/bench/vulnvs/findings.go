@@ -1,12 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/bulwarksec/bulwark/internal/vulndb"
+	"github.com/bulwarksec/bulwark/test/bench/benchrun"
 )
 
 // idsBulwark lists "package@version ID" per ecosystem from Bulwark's JSON
@@ -20,7 +19,7 @@ func idsBulwark(path string) (map[string][]string, error) {
 			} `json:"vulnerability"`
 		} `json:"findings"`
 	}
-	if err := readJSON(path, &doc); err != nil {
+	if err := benchrun.ReadJSON(path, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Findings == nil {
@@ -51,7 +50,7 @@ func idsOSV(path string) (map[string][]string, error) {
 			} `json:"packages"`
 		} `json:"results"`
 	}
-	if err := readJSON(path, &doc); err != nil {
+	if err := benchrun.ReadJSON(path, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Results == nil {
@@ -90,15 +89,4 @@ func minus(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read report: %w", err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("parse %s: %w", path, err)
-	}
-	return nil
 }
