@@ -146,7 +146,7 @@ func TestGoMutantsAgainstXModSemver(t *testing.T) {
 	langAgreement(t, Go{}, xmod, "mutated vulndb versions", langMutants(2, 20000, real, pieces), 5000, goToolchainDocumented)
 }
 
-// goEnv returns a setting of the go command, skipping the test without it.
+// goEnv returns a setting of the go command, Unavailable without it.
 func goEnv(t *testing.T, name string) string {
 	t.Helper()
 	out, err := exec.Command("go", "env", name).Output()

@@ -140,7 +140,7 @@ func langOracleSkip(t *testing.T) {
 }
 
 // langUpstream returns a file fetched by test/testbed/upstream-vectors.sh,
-// skipping the test when it is absent.
+// Unavailable when it is absent.
 func langUpstream(t *testing.T, rel string) []byte {
 	t.Helper()
 	cache := os.Getenv("BULWARK_CI_CACHE")

@@ -16,7 +16,7 @@ import (
 // name starts with "os" to keep clear of the language schemes' helpers.
 
 // osUpstreamFile returns a file of an upstream source tree fetched by
-// test/testbed/upstream-vectors.sh, skipping the test when it is absent.
+// test/testbed/upstream-vectors.sh, Unavailable when it is absent.
 func osUpstreamFile(t testing.TB, rel string) string {
 	t.Helper()
 	cache := os.Getenv("BULWARK_CI_CACHE")

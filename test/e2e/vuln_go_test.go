@@ -168,7 +168,7 @@ func writeJSON(t *testing.T, path string, v any) {
 }
 
 // peer returns the path of a peer tool built by ../shared/peers/build.sh,
-// or skips.
+// or reports it Unavailable.
 func peer(t *testing.T, name string) string {
 	t.Helper()
 	home, _ := os.UserHomeDir()
