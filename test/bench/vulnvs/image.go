@@ -16,8 +16,7 @@ import (
 )
 
 // buildImage writes the benchmark image as a docker-archive.
-func buildImage(out, cache string) error {
-	alpine := "../shared/testbed/alpine/alpine-minirootfs-3.10.3-x86_64.tar.gz"
+func buildImage(out, cache, alpine string) error {
 	base, err := tarball.LayerFromFile(alpine)
 	if err != nil {
 		return err

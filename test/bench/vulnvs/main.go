@@ -32,6 +32,7 @@ import (
 	"github.com/bulwarksec/bulwark/internal/image"
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 	"github.com/bulwarksec/bulwark/internal/vulndb"
 	"github.com/bulwarksec/bulwark/test/bench/benchrun"
 )
@@ -40,15 +41,19 @@ func main() {
 	home, _ := os.UserHomeDir()
 	runs := flag.Int("runs", 5, "runs of each tool; medians are reported")
 	osv := flag.String("osv-scanner", filepath.Join(home, ".cache/bulwark-peers/bin/osv-scanner"), "osv-scanner binary (../shared/peers/build.sh osv-scanner)")
-	vd := flag.String("vulndata", "../shared/vulndata", "the shared advisory data")
+	shared := flag.String("shared", testbed.SharedDir(), "the shared folder (its vulndata and testbed/alpine)")
 	flag.Parse()
-	if err := run(*runs, *osv, *vd); err != nil {
+	if err := run(*runs, *osv, *shared); err != nil {
 		fmt.Fprintln(os.Stderr, "vulnvs:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs int, osv, vd string) error {
+func run(runs int, osv, shared string) error {
+	if shared == "" {
+		return fmt.Errorf("no shared folder: pass -shared DIR")
+	}
+	vd := filepath.Join(shared, "vulndata")
 	home, _ := os.UserHomeDir()
 	cache := filepath.Join(home, ".cache", "bulwark-ci")
 	tmp, err := os.MkdirTemp("", "vulnvs-*")
@@ -62,7 +67,7 @@ func run(runs int, osv, vd string) error {
 	}
 	img := filepath.Join(cache, "vulnvs-image.tar")
 	if _, err := os.Stat(img); err != nil {
-		if err := buildImage(img, cache); err != nil {
+		if err := buildImage(img, cache, filepath.Join(shared, "testbed/alpine/alpine-minirootfs-3.10.3-x86_64.tar.gz")); err != nil {
 			return fmt.Errorf("image: %w", err)
 		}
 	}
