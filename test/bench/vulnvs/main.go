@@ -165,16 +165,16 @@ func printFindings(bIDs, oIDs map[string][]string) {
 }
 
 func printTimes(tools []*tool) {
-	fmt.Printf("\n%-34s %10s %10s\n", "", "wall", "peak RSS")
+	fmt.Printf("\n%-44s %10s %10s\n", "", "wall", "peak RSS")
 	for _, tl := range tools {
-		fmt.Printf("%-34s %10s %7d MiB\n", tl.name, tl.wall().Round(time.Millisecond), tl.rss()/1024)
+		fmt.Printf("%-44s %10s %7d MiB\n", tl.name, tl.wall().Round(time.Millisecond), tl.rss()/1024)
 	}
 	if len(tools) < 3 {
 		return
 	}
 	o := tools[2]
 	for _, b := range tools[:2] {
-		fmt.Printf("%-34s %9.2fx %9.2fx\n", b.name+" / osv-scanner", benchrun.Ratio(b.wall(), o.wall()), float64(b.rss())/float64(o.rss()))
+		fmt.Printf("%-44s %9.2fx %9.2fx\n", b.name+" / osv-scanner", benchrun.Ratio(b.wall(), o.wall()), float64(b.rss())/float64(o.rss()))
 	}
 }
 
