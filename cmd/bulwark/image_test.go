@@ -57,12 +57,14 @@ func TestImageCycloneDXVEX(t *testing.T) {
 				t.Fatalf("exit %d, want %d: %s", r.code, tc.code, r.stderr)
 			}
 			var doc struct {
-				Vulnerabilities, Suppressed []struct{ ID string }
+				Findings, Suppressed []struct {
+					RuleID string `json:"ruleID"`
+				}
 			}
 			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 				t.Fatalf("report: %v", err)
 			}
-			if got := ids(doc.Vulnerabilities); !slices.Equal(got, tc.reported) {
+			if got := ids(doc.Findings); !slices.Equal(got, tc.reported) {
 				t.Errorf("reported %v, want %v", got, tc.reported)
 			}
 			if got := ids(doc.Suppressed); !slices.Equal(got, tc.suppressed) {
@@ -72,10 +74,12 @@ func TestImageCycloneDXVEX(t *testing.T) {
 	}
 }
 
-func ids(vs []struct{ ID string }) []string {
+func ids(fs []struct {
+	RuleID string `json:"ruleID"`
+}) []string {
 	var out []string
-	for _, v := range vs {
-		out = append(out, v.ID)
+	for _, f := range fs {
+		out = append(out, f.RuleID)
 	}
 	return out
 }
