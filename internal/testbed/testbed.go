@@ -233,12 +233,16 @@ func NotifyingRegistry(t testing.TB, port int, notifyURL string) string {
 
 // Vulndata is the shared folder of real advisory records
 // (../shared/vulndata); when it is absent the data is Unavailable.
-func Vulndata(t testing.TB) string { return sharedSub(t, "real advisory records", "vulndata") }
+func Vulndata(t testing.TB) string {
+	t.Helper()
+	return sharedSub(t, "real advisory records", "vulndata")
+}
 
 // AlpineTarballs is the shared folder of official Alpine minirootfs
 // tarballs with their reference package lists; when it is absent they are
 // Unavailable.
 func AlpineTarballs(t testing.TB) string {
+	t.Helper()
 	return sharedSub(t, "Alpine minirootfs tarballs", "testbed", "alpine")
 }
 
