@@ -20,25 +20,27 @@ type Rule struct {
 	Remediation string `json:"remediation"`
 }
 
-// Rules lists every recommendation. Later issues add workload, cluster and
+// Rules returns every recommendation. Later issues add workload, cluster and
 // host rules here.
-var Rules = []Rule{
-	{
-		ID:       "image-vulnerabilities",
-		Title:    "Registry images should have vulnerability findings resolved",
-		Severity: "high",
-		Description: "Container images in connected registries are scanned for known vulnerabilities in their OS and " +
-			"language packages. An image is unhealthy when it has findings at or above the health threshold that have a fix.",
-		Remediation: "Upgrade the listed packages to their fixed versions (or rebuild on a patched base image), push the new " +
-			"image and redeploy. Findings that do not apply can be exempted with a reason and an expiry.",
-	},
+func Rules() []Rule {
+	return []Rule{
+		{
+			ID:       "image-vulnerabilities",
+			Title:    "Registry images should have vulnerability findings resolved",
+			Severity: "high",
+			Description: "Container images in connected registries are scanned for known vulnerabilities in their OS and " +
+				"language packages. An image is unhealthy when it has findings at or above the health threshold that have a fix.",
+			Remediation: "Upgrade the listed packages to their fixed versions (or rebuild on a patched base image), push the new " +
+				"image and redeploy. Findings that do not apply can be exempted with a reason and an expiry.",
+		},
+	}
 }
 
-// Rule returns the rule with id, or nil.
+// RuleByID returns the rule with id, or nil.
 func RuleByID(id string) *Rule {
-	for i := range Rules {
-		if Rules[i].ID == id {
-			return &Rules[i]
+	for _, r := range Rules() {
+		if r.ID == id {
+			return &r
 		}
 	}
 	return nil
@@ -106,7 +108,7 @@ const maxListed = 200
 // Summaries counts every rule's resources.
 func Summaries(ctx context.Context, st *store.Store) ([]Summary, error) {
 	var out []Summary
-	for _, r := range Rules {
+	for _, r := range Rules() {
 		s, _, err := evaluate(ctx, st, r, false)
 		if err != nil {
 			return nil, err

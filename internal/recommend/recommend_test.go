@@ -99,7 +99,7 @@ func TestSummariesAndDetail(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := Summary{Rule: Rules[0], Unhealthy: tc.unhealthy, Healthy: 2, NotApplicable: 1, Exempt: tc.exempt}
+			want := Summary{Rule: Rules()[0], Unhealthy: tc.unhealthy, Healthy: 2, NotApplicable: 1, Exempt: tc.exempt}
 			if len(sums) != 1 || sums[0] != want {
 				t.Errorf("Summaries = %+v, want [%+v]", sums, want)
 			}
