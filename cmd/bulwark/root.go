@@ -13,15 +13,6 @@ func newRootCommand() *cobra.Command {
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// Without Args and RunE, cobra reports an unknown subcommand as a
-		// plain error, which would exit 1 instead of 2.
-		Args: cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
-			}
-			return cmd.Help()
-		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newSBOMCommand(), newImageCommand(), newDBCommand(), newServeCommand(), newTokenCommand())
@@ -30,8 +21,19 @@ func newRootCommand() *cobra.Command {
 }
 
 // argsAreUsage makes a wrong number of arguments, like a wrong flag, a
-// usage error in cmd and every command below it.
+// usage error in cmd and every command below it; so is an unknown
+// subcommand of a command that only groups others (without Args and RunE
+// cobra prints help and exits 0, or reports a plain error, exit 1).
 func argsAreUsage(cmd *cobra.Command) {
+	if cmd.HasSubCommands() && cmd.RunE == nil && cmd.Run == nil {
+		cmd.Args = cobra.ArbitraryArgs
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("unknown command %q for %q", args[0], c.CommandPath())}
+			}
+			return c.Help()
+		}
+	}
 	if check := cmd.Args; check != nil {
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if err := check(c, args); err != nil {

@@ -3,6 +3,8 @@ package image
 import (
 	"fmt"
 	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
 )
 
 // Scheme names where an image comes from.
@@ -38,16 +40,24 @@ func ParseTarget(s string) (Target, error) {
 	if s == "" {
 		return Target{}, fmt.Errorf("empty target: name an image, for example registry:alpine:3.20 or dir:/path")
 	}
+	t := Target{Scheme: SchemeRegistry, Ref: s}
 	for _, sc := range schemes {
 		if rest, ok := strings.CutPrefix(s, string(sc)+":"); ok {
 			if rest == "" {
 				return Target{}, fmt.Errorf("target %q: nothing after %q", s, sc+":")
 			}
-			return Target{Scheme: sc, Ref: rest}, nil
+			t = Target{Scheme: sc, Ref: rest}
+			break
 		}
 	}
-	if strings.Contains(s, "://") {
+	if t.Scheme != SchemeRegistry {
+		return t, nil
+	}
+	if strings.Contains(t.Ref, "://") {
 		return Target{}, fmt.Errorf("target %q: URLs are not image references; drop the scheme (host/repo:tag)", s)
 	}
-	return Target{Scheme: SchemeRegistry, Ref: s}, nil
+	if _, err := name.ParseReference(t.Ref); err != nil {
+		return Target{}, fmt.Errorf("target %q: not an image reference: %w", s, err)
+	}
+	return t, nil
 }

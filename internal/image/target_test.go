@@ -1,6 +1,11 @@
 package image
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
+
+var hex64 = strings.Repeat("ab", 32)
 
 func TestParseTarget(t *testing.T) {
 	tests := []struct {
@@ -10,7 +15,10 @@ func TestParseTarget(t *testing.T) {
 	}{
 		{"alpine:3.20", Target{SchemeRegistry, "alpine:3.20"}, false},
 		{"registry:127.0.0.1:5099/a/b:c", Target{SchemeRegistry, "127.0.0.1:5099/a/b:c"}, false},
-		{"localhost:5000/x@sha256:abc", Target{SchemeRegistry, "localhost:5000/x@sha256:abc"}, false},
+		{"localhost:5000/x@sha256:" + hex64, Target{SchemeRegistry, "localhost:5000/x@sha256:" + hex64}, false},
+		{"localhost:5000/x@sha256:abc", Target{}, true},
+		{"BAD REF!!", Target{}, true},
+		{"registry:a/b@sha256:zz", Target{}, true},
 		{"docker-archive:/tmp/x.tar", Target{SchemeDockerArchive, "/tmp/x.tar"}, false},
 		{"oci-archive:x.tar", Target{SchemeOCIArchive, "x.tar"}, false},
 		{"oci-dir:./layout", Target{SchemeOCIDir, "./layout"}, false},
