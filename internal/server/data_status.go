@@ -12,7 +12,10 @@ import (
 type dataStatusJSON struct {
 	Built   *time.Time `json:"built"`
 	Updated *time.Time `json:"updated"`
-	// AgeSeconds is the time since Updated; nil without data.
+	// CurrentAt is when the data was last known current: Updated, or a
+	// later refresh that found nothing new upstream.
+	CurrentAt *time.Time `json:"currentAt"`
+	// AgeSeconds is the time since CurrentAt; nil without data.
 	AgeSeconds        *int64      `json:"ageSeconds"`
 	Stale             bool        `json:"stale"`
 	StaleAfterSeconds int64       `json:"staleAfterSeconds"`
@@ -34,10 +37,11 @@ func (s *Server) dataStatus(ctx context.Context, now time.Time) (dataStatusJSON,
 		Refresh: refreshJSON{EverySeconds: int64(s.opts.DataRefresh.Seconds())}}
 	if c, err := s.database(); err == nil {
 		m := c.db.Meta()
-		d.Built, d.Updated = optTime(m.Built), optTime(m.Updated)
-		age := int64(now.Sub(m.Updated).Seconds())
+		current := s.dataCurrentAt(ctx, m)
+		d.Built, d.Updated, d.CurrentAt = optTime(m.Built), optTime(m.Updated), optTime(current)
+		age := int64(now.Sub(current).Seconds())
 		d.AgeSeconds = &age
-		d.Stale = s.opts.DataStaleAfter > 0 && now.Sub(m.Updated) >= s.opts.DataStaleAfter
+		d.Stale = s.opts.DataStaleAfter > 0 && now.Sub(current) >= s.opts.DataStaleAfter
 		d.Sources = slices.Sorted(maps.Keys(m.Sources))
 	}
 	at, err := s.settingTime(ctx, settingRefreshAt)

@@ -23,6 +23,9 @@ const (
 	// error ("" when it succeeded).
 	settingRefreshAt  = "vulndb.refresh.at"
 	settingRefreshErr = "vulndb.refresh.error"
+	// settingCurrentAt is when a refresh last found the database already
+	// current (upstream had nothing new, so the file was not rebuilt).
+	settingCurrentAt = "vulndb.current.at"
 )
 
 // refreshLoop keeps the vulnerability data current until ctx ends: every
@@ -95,6 +98,10 @@ func (s *Server) refresh(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	if vulndb.Unchanged(res) {
+		s.log.Info("vulnerability data is current; nothing new upstream", "feeds", len(res))
+		return s.store.SetSetting(ctx, settingCurrentAt, now.UTC().Format(time.RFC3339Nano))
+	}
 	records := 0
 	for _, r := range res {
 		records += r.Import.Records
@@ -137,6 +144,16 @@ func redactURLs(msg string, src vulndb.Sources) string {
 }
 
 // settingTime reads a time setting; zero when unset or unreadable.
+// dataCurrentAt is when the data was last known current: its own update,
+// or a later refresh that found nothing new upstream.
+func (s *Server) dataCurrentAt(ctx context.Context, m vulndb.Meta) time.Time {
+	at, err := s.settingTime(ctx, settingCurrentAt)
+	if err != nil || !at.After(m.Updated) {
+		return m.Updated
+	}
+	return at
+}
+
 func (s *Server) settingTime(ctx context.Context, key string) (time.Time, error) {
 	v, err := s.store.Setting(ctx, key)
 	if err != nil || v == "" {

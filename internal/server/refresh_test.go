@@ -63,8 +63,8 @@ func dbBuilt(t *testing.T, dir string) time.Time {
 
 // TestRefreshFromMirror: the server downloads the data when due and not
 // before; a mirror serving garbage leaves the previous database in use
-// and is retried sooner; while another replica holds the lease, nothing
-// is downloaded.
+// and is retried sooner; a mirror with nothing new leaves the database as
+// it is; while another replica holds the lease, nothing is downloaded.
 func TestRefreshFromMirror(t *testing.T) {
 	f := newFixture(t)
 	m, src := newMirror(t)
@@ -99,8 +99,13 @@ func TestRefreshFromMirror(t *testing.T) {
 			t.Fatalf("%s: the database was replaced", st.name)
 		}
 	}
-	if dbBuilt(t, dbDir).Equal(built) {
-		t.Fatal("the retried refresh did not replace the database")
+	// The mirror had nothing new: the database stays (no re-match of
+	// every image), and is known current as of the retry.
+	if !dbBuilt(t, dbDir).Equal(built) {
+		t.Fatal("a refresh that found nothing new rebuilt the database")
+	}
+	if at, err := f.srv.settingTime(ctx, settingCurrentAt); err != nil || !at.Equal(now.Add(7*time.Hour+refreshRetry).UTC()) {
+		t.Fatalf("data known current at %v (%v), want the retry's time", at, err)
 	}
 
 	// Another replica holds the lease: this one waits.

@@ -31,7 +31,8 @@ func (s *Server) checkStale(ctx context.Context, now time.Time) error {
 		return err
 	}
 	fp := staleAlertType + "/" + m.Built.UTC().Format(time.RFC3339Nano)
-	if age := now.Sub(m.Updated); age < s.opts.DataStaleAfter {
+	current := s.dataCurrentAt(ctx, m)
+	if age := now.Sub(current); age < s.opts.DataStaleAfter {
 		return s.resolveStale(ctx, prior)
 	}
 	for _, a := range prior {
@@ -39,7 +40,7 @@ func (s *Server) checkStale(ctx context.Context, now time.Time) error {
 			return nil
 		}
 	}
-	a := s.staleAlert(m, fp, now)
+	a := s.staleAlert(m, current, fp, now)
 	if _, err := s.store.UpsertAlert(ctx, a); err != nil {
 		return err
 	}
@@ -59,10 +60,10 @@ func (s *Server) resolveStale(ctx context.Context, prior []store.Alert) error {
 	return nil
 }
 
-// staleAlert describes data last updated at m.Updated, seen at now.
-func (s *Server) staleAlert(m vulndb.Meta, fp string, now time.Time) *store.Alert {
-	age := now.Sub(m.Updated).Round(time.Hour)
-	ev, _ := json.Marshal(map[string]any{"built": m.Built, "updated": m.Updated, "ageSeconds": int64(now.Sub(m.Updated).Seconds()),
+// staleAlert describes data last known current at current, seen at now.
+func (s *Server) staleAlert(m vulndb.Meta, current time.Time, fp string, now time.Time) *store.Alert {
+	age := now.Sub(current).Round(time.Hour)
+	ev, _ := json.Marshal(map[string]any{"built": m.Built, "updated": m.Updated, "currentAt": current, "ageSeconds": int64(now.Sub(current).Seconds()),
 		"staleAfterSeconds": int64(s.opts.DataStaleAfter.Seconds()), "sources": len(m.Sources)})
 	fix := "Run `bulwark db update --db-dir " + s.opts.DBDir + "` (or let `bulwark serve --data-refresh 6h` do it); check the server log for refresh errors."
 	return &store.Alert{

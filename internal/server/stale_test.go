@@ -83,3 +83,29 @@ func TestOverviewDataAge(t *testing.T) {
 		t.Fatalf("database = %s", body)
 	}
 }
+
+// TestStaleCountsFromLastCheck: data whose file is old but which a
+// refresh found current (nothing new upstream) is not stale.
+func TestStaleCountsFromLastCheck(t *testing.T) {
+	f := newFixture(t)
+	f.srv.opts.DataStaleAfter = 48 * time.Hour
+	m := withData(t, f)
+	ctx := context.Background()
+	now := m.Updated.Add(72 * time.Hour)
+	if err := f.st.SetSetting(ctx, settingCurrentAt, now.Add(-time.Hour).UTC().Format(time.RFC3339Nano)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.checkStale(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, n, _ := f.st.ListAlerts(ctx, store.AlertFilter{Type: staleAlertType}); n != 0 {
+		t.Fatalf("%d stale alerts for data checked an hour ago", n)
+	}
+	d, err := f.srv.dataStatus(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Stale || d.AgeSeconds == nil || *d.AgeSeconds != 3600 {
+		t.Errorf("data status %+v: want not stale, an hour old", d)
+	}
+}

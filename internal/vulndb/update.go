@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -72,6 +73,33 @@ type FeedResult struct {
 	Took   JSONDuration `json:"took"`
 }
 
+// StatusUnchanged is every feed's Status when Update found nothing new
+// and left the database as it was.
+const StatusUnchanged = "unchanged"
+
+// Unchanged reports whether Update left the database as it was (every
+// feed answered what the database already holds).
+func Unchanged(res []FeedResult) bool {
+	return len(res) > 0 && !slices.ContainsFunc(res, func(r FeedResult) bool { return r.Status != StatusUnchanged })
+}
+
+// unchanged says whether the feeds just fetched are exactly what the
+// database was built from: the same feeds, each not modified or with the
+// same content, and no local imports to take along.
+func unchanged(prev map[string]SourceMeta, feeds []Feed, res []FeedResult) bool {
+	if len(prev) != len(feeds) {
+		return false // a feed added or dropped, or local imports to redo
+	}
+	for i, f := range feeds {
+		p, ok := prev[f.Name]
+		same := res[i].Status == "not-modified" || (p.SHA256 != "" && res[i].Source.SHA256 == p.SHA256)
+		if !ok || !same {
+			return false
+		}
+	}
+	return true
+}
+
 // JSONDuration prints as "1.2s".
 type JSONDuration time.Duration
 
@@ -112,6 +140,14 @@ func Update(ctx context.Context, dir string, opts UpdateOptions) ([]FeedResult, 
 		}
 		res.Took = JSONDuration(time.Since(start))
 		results[i] = res
+	}
+	if unchanged(prev, opts.Feeds, results) {
+		// Nothing new upstream: the database in place is current, and
+		// rebuilding it would only make every server re-match every image.
+		for i := range results {
+			results[i].Status = StatusUnchanged
+		}
+		return results, nil
 	}
 	w, err := NewWriter(dir, true)
 	if err != nil {

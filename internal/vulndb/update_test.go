@@ -78,14 +78,29 @@ func TestUpdateFromLocalMirror(t *testing.T) {
 		t.Fatalf("meta after update: %+v", m)
 	}
 
-	// Unchanged feeds are not downloaded again.
+	// Unchanged feeds are not downloaded again, and the database is not
+	// rebuilt (servers would re-match every image for nothing).
 	before := srv.downloads.Load()
+	first, err := os.Stat(Path(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, err = Update(ctx, dir, UpdateOptions{Feeds: feeds})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if srv.downloads.Load() != before || res[0].Status != "not-modified" {
+	if srv.downloads.Load() != before || !Unchanged(res) {
 		t.Fatalf("second update downloaded again: %d -> %d, %+v", before, srv.downloads.Load(), res[0])
+	}
+	if again, err := os.Stat(Path(dir)); err != nil || !os.SameFile(first, again) {
+		t.Fatalf("an update with nothing new replaced the database (%v)", err)
+	}
+	// One feed fewer is a change.
+	if res, err := Update(ctx, dir, UpdateOptions{Feeds: feeds[:1]}); err != nil || Unchanged(res) {
+		t.Fatalf("an update with a feed dropped: %v, unchanged %v", err, Unchanged(res))
+	}
+	if _, err := Update(ctx, dir, UpdateOptions{Feeds: feeds}); err != nil {
+		t.Fatal(err)
 	}
 
 	// A failed download (bad checksum, truncated body, missing feed)
