@@ -12,35 +12,23 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/bulwarksec/bulwark/internal/store"
 )
 
 // runServer runs a whole server (listener limits, timeouts, workers) on
 // loopback and returns its address.
 func runServer(t *testing.T, limits Limits, cert, key string) string {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(context.Background(), filepath.Join(dir, "bulwark.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	sealer, err := LoadSealer("", filepath.Join(dir, "secret.key"), true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts, _ := baseOptions(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Options{Store: st, Sealer: sealer, DBDir: filepath.Join(dir, "db"), Limits: limits, Workers: 1,
-		ListenAddr: ln.Addr().String(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	opts.Limits, opts.Workers, opts.ListenAddr, opts.Logger = limits, 1, ln.Addr().String(), slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := New(opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { srv.Run(ctx, ln, cert, key); close(done) }()

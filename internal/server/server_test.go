@@ -32,7 +32,9 @@ type fixture struct {
 	dir   string
 }
 
-func newFixture(t *testing.T, configure ...func(*Options)) *fixture {
+// baseOptions are a server's store (real SQLite), sealer and database
+// directory in a temporary directory, which it returns too.
+func baseOptions(t *testing.T) (Options, string) {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(context.Background(), filepath.Join(dir, "bulwark.db"))
@@ -44,11 +46,17 @@ func newFixture(t *testing.T, configure ...func(*Options)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return Options{Store: st, Sealer: sealer, DBDir: filepath.Join(dir, "db")}, dir
+}
+
+func newFixture(t *testing.T, configure ...func(*Options)) *fixture {
+	t.Helper()
+	opts, dir := baseOptions(t)
+	st := opts.Store
 	logs := &bytes.Buffer{}
 	var h http.Handler
 	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	opts := Options{Store: st, Sealer: sealer, DBDir: filepath.Join(dir, "db"), Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		BaseURL: "http://bulwark.test", ListenAddr: hs.Listener.Addr().String()}
+	opts.Logger, opts.BaseURL, opts.ListenAddr = slog.New(slog.NewTextHandler(logs, nil)), "http://bulwark.test", hs.Listener.Addr().String()
 	for _, c := range configure {
 		c(&opts)
 	}
