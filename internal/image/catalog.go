@@ -84,66 +84,56 @@ func ListRegistry(ctx context.Context, host string, opts Options, lim CatalogLim
 	return out, nil
 }
 
-// listCatalog reads the catalog's pages, each within requestTimeout, and
-// fails once it holds more than max repositories.
-func listCatalog(ctx context.Context, p *remote.Puller, reg name.Registry, max int) ([]string, error) {
-	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	c, err := p.Catalogger(rctx, reg)
-	cancel()
-	if err != nil {
-		return nil, err
-	}
-	var repos []string
-	for c.HasNext() {
-		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		page, err := c.Next(rctx)
-		cancel()
-		if err != nil {
-			return nil, err
-		}
-		repos = append(repos, page.Repos...)
-		if len(repos) > max {
-			return nil, fmt.Errorf("%w of %d repositories", ErrCatalogTooLarge, max)
-		}
-	}
-	return repos, nil
+// pager is go-containerregistry's Catalogger and Lister: pages of names.
+type pager[P any] interface {
+	HasNext() bool
+	Next(context.Context) (P, error)
 }
 
-// listTags reads a repository's tag pages like listCatalog.
-func listTags(ctx context.Context, p *remote.Puller, repo name.Repository, max int) ([]string, error) {
+// readPages opens a listing and reads its pages, each within
+// requestTimeout, failing once it holds more than max names (what names
+// them in the error).
+func readPages[P any](ctx context.Context, open func(context.Context) (pager[P], error), names func(P) []string, max int, what string) ([]string, error) {
 	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	l, err := p.Lister(rctx, repo)
+	pg, err := open(rctx)
 	cancel()
 	if err != nil {
 		return nil, err
 	}
-	var tags []string
-	for l.HasNext() {
+	var out []string
+	for pg.HasNext() {
 		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		page, err := l.Next(rctx)
+		page, err := pg.Next(rctx)
 		cancel()
 		if err != nil {
 			return nil, err
 		}
-		tags = append(tags, page.Tags...)
-		if len(tags) > max {
-			return nil, fmt.Errorf("%w of %d tags", ErrCatalogTooLarge, max)
+		if out = append(out, names(page)...); len(out) > max {
+			return nil, fmt.Errorf("%w of %d %s", ErrCatalogTooLarge, max, what)
 		}
 	}
-	return tags, nil
+	return out, nil
+}
+
+// listCatalog reads a registry's catalog, at most max repositories.
+func listCatalog(ctx context.Context, p *remote.Puller, reg name.Registry, max int) ([]string, error) {
+	open := func(ctx context.Context) (pager[*remote.Catalogs], error) { return p.Catalogger(ctx, reg) }
+	return readPages(ctx, open, func(c *remote.Catalogs) []string { return c.Repos }, max, "repositories")
+}
+
+// listTags reads a repository's tags, at most max.
+func listTags(ctx context.Context, p *remote.Puller, repo name.Repository, max int) ([]string, error) {
+	open := func(ctx context.Context) (pager[*remote.Tags], error) { return p.Lister(ctx, repo) }
+	return readPages(ctx, open, func(t *remote.Tags) []string { return t.Tags }, max, "tags")
 }
 
 // ManifestGone reports whether the registry says ref's manifest does not
 // exist (404, or MANIFEST_UNKNOWN): how a delete notification is
 // confirmed before an image leaves the views.
 func ManifestGone(ctx context.Context, ref string, opts Options) (bool, error) {
-	var nameOpts []name.Option
-	if insecureRegistry(ref, opts.InsecureRegistries) {
-		nameOpts = append(nameOpts, name.Insecure)
-	}
-	r, err := name.ParseReference(ref, nameOpts...)
+	r, err := parseRef(ref, opts)
 	if err != nil {
-		return false, fmt.Errorf("bad image reference: %w", err)
+		return false, err
 	}
 	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()

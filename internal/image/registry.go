@@ -14,16 +14,12 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
-// openRegistry resolves ref against its registry, with credentials from
-// ~/.docker/config.json and its credential helpers.
+// openRegistry resolves ref against its registry, with the credentials
+// opts allow.
 func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error) {
-	var nameOpts []name.Option
-	if insecureRegistry(ref, opts.InsecureRegistries) {
-		nameOpts = append(nameOpts, name.Insecure)
-	}
-	r, err := name.ParseReference(ref, nameOpts...)
+	r, err := parseRef(ref, opts)
 	if err != nil {
-		return nil, fmt.Errorf("bad image reference: %w", err)
+		return nil, err
 	}
 	rimg, err := remote.Image(r, append(remoteOptions(ctx, opts), remote.WithPlatform(*opts.platform()))...)
 	if err != nil {
@@ -35,6 +31,19 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 	// Registry blobs are checked against their digests by go-containerregistry
 	// as they end; blobs read back from the cache are not.
 	return imageFromV1(rimg, r, opts.CacheDir == "")
+}
+
+// parseRef reads an image reference, over plain HTTP where allowed.
+func parseRef(ref string, opts Options) (name.Reference, error) {
+	var nameOpts []name.Option
+	if insecureRegistry(ref, opts.InsecureRegistries) {
+		nameOpts = append(nameOpts, name.Insecure)
+	}
+	r, err := name.ParseReference(ref, nameOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("bad image reference: %w", err)
+	}
+	return r, nil
 }
 
 // insecureRegistry says whether ref's registry may use plain HTTP: it is
