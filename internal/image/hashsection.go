@@ -3,26 +3,43 @@ package image
 import (
 	"hash"
 	"io"
-	"sync"
+	"sync/atomic"
 )
 
-// hashedSection reads a section of a ReaderAt once, in order, on its own
-// goroutine, which hashes each chunk after handing it on; the tar reader
-// reads headers out of the chunks and seeks over contents. So a verified
-// in-place layer is read once, reading and hashing overlap parsing, and
-// bytes are copied only where a header or a kept file needs them.
+// sectionChunks is how many digestChunk buffers one verified in-place
+// layer reads ahead. The tar reader's pace swings with the layer: a run of
+// small files costs it a header each, a large file only a seek. A shallow
+// queue makes the reading side wait through the first and the tar reader
+// wait through the second; this depth (8 MiB) lets them even out.
+const sectionChunks = 32
+
+// sectionChunk is one buffer of a hashedSection, read once and then read
+// by the tar reader and the hash alike; the last of the two to finish
+// with it hands it back for the next read.
+type sectionChunk struct {
+	b    []byte
+	refs atomic.Int32
+}
+
+// hashedSection reads a section of a ReaderAt once, in order, and hands
+// each chunk both to the tar reader, which reads headers out of it and
+// seeks over contents, and to a hashing goroutine. So a verified in-place
+// layer is read once, bytes are copied only where a header or a kept file
+// needs them, and reading, hashing and parsing each run on their own
+// goroutine: with two cores the hash, the costliest, sets the pace alone.
 type hashedSection struct {
 	size, pos int64
-	chunk     []byte // the layer's bytes from off
+	chunk     *sectionChunk // holds the layer's bytes from off
 	off       int64
-	full      chan []byte // chunks read, in order
-	free      chan []byte // chunks the tar reader is done with
+	full      chan *sectionChunk // chunks read, in order, for the tar reader
+	toHash    chan *sectionChunk // the same chunks for the hash
+	free      chan *sectionChunk // chunks both are done with
 	stop      chan struct{}
-	done      chan struct{}
-	stopOnce  sync.Once
+	done      chan struct{} // closed once the hash has ended
+	stopped   bool
 	claims    claims
-	sum       []byte // set with readErr before done closes
-	readErr   error
+	sum       []byte // set before done closes, when every byte was hashed
+	readErr   error  // set before full and toHash close
 }
 
 // newHashedSection starts reading ra; the caller must verify or close it.
@@ -31,45 +48,87 @@ func newHashedSection(ra io.ReaderAt, size int64, cs claims) (*hashedSection, er
 	if err != nil {
 		return nil, err
 	}
-	h := &hashedSection{size: size, claims: cs, full: make(chan []byte, digestChunks), free: make(chan []byte, digestChunks),
-		stop: make(chan struct{}), done: make(chan struct{})}
-	for range digestChunks {
-		h.free <- make([]byte, digestChunk)
-	}
-	go h.read(ra, hh)
+	h := &hashedSection{size: size, claims: cs, stop: make(chan struct{}), done: make(chan struct{}),
+		full: make(chan *sectionChunk, sectionChunks), toHash: make(chan *sectionChunk, sectionChunks),
+		free: make(chan *sectionChunk, sectionChunks)}
+	go h.read(ra)
+	go h.hash(hh)
 	return h, nil
 }
 
-// read reads the section in chunks, hands each on and then hashes it: the
-// tar reader and the hash only read a chunk, and the tar reader's free
-// chunks are taken back only after they are hashed.
-func (h *hashedSection) read(ra io.ReaderAt, hh hash.Hash) {
-	defer close(h.done)
+// read reads the section in chunks and hands each to the hash and to the
+// tar reader. Neither send blocks: the queues hold every chunk there is.
+func (h *hashedSection) read(ra io.ReaderAt) {
 	defer close(h.full)
+	defer close(h.toHash)
+	made := 0
 	for off := int64(0); off < h.size; {
-		var buf []byte
-		select {
-		case buf = <-h.free:
-		case <-h.stop:
-			return
+		c := h.take(&made)
+		if c == nil {
+			return // stopped
 		}
-		buf = buf[:min(int64(digestChunk), h.size-off)]
-		if n, err := ra.ReadAt(buf, off); n < len(buf) {
+		c.b = c.b[:min(int64(cap(c.b)), h.size-off)]
+		if n, err := ra.ReadAt(c.b, off); n < len(c.b) {
 			if err == nil || err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			h.readErr = err
 			return
 		}
-		select {
-		case h.full <- buf:
-		case <-h.stop:
-			return
-		}
-		hh.Write(buf)
-		off += int64(len(buf))
+		c.refs.Store(2)
+		h.toHash <- c
+		h.full <- c
+		off += int64(len(c.b))
 	}
-	h.sum = hh.Sum(nil)
+}
+
+// take returns a free chunk, making one while fewer than sectionChunks
+// exist, so that a layer the tar reader keeps up with needs few; it
+// returns nil once the section is closed.
+func (h *hashedSection) take(made *int) *sectionChunk {
+	select {
+	case <-h.stop:
+		return nil
+	case c := <-h.free:
+		return c
+	default:
+	}
+	if *made < sectionChunks {
+		*made++
+		return &sectionChunk{b: make([]byte, digestChunk)}
+	}
+	select {
+	case c := <-h.free:
+		return c
+	case <-h.stop:
+		return nil
+	}
+}
+
+// hash hashes the chunks in order until the reading ends, and keeps the
+// sum if it covers the whole section.
+func (h *hashedSection) hash(hh hash.Hash) {
+	defer close(h.done)
+	var n int64
+	for c := range h.toHash {
+		select {
+		case <-h.stop:
+		default:
+			hh.Write(c.b)
+			n += int64(len(c.b))
+		}
+		h.release(c)
+	}
+	if n == h.size && h.readErr == nil {
+		h.sum = hh.Sum(nil)
+	}
+}
+
+// release gives c back for reading once both its readers are done.
+func (h *hashedSection) release(c *sectionChunk) {
+	if c.refs.Add(-1) == 0 {
+		h.free <- c
+	}
 }
 
 func (h *hashedSection) Read(p []byte) (int, error) {
@@ -79,7 +138,7 @@ func (h *hashedSection) Read(p []byte) (int, error) {
 	if h.pos >= h.size {
 		return 0, io.EOF
 	}
-	n := copy(p, h.chunk[h.pos-h.off:])
+	n := copy(p, h.chunk.b[h.pos-h.off:])
 	h.pos += int64(n)
 	return n, nil
 }
@@ -87,16 +146,16 @@ func (h *hashedSection) Read(p []byte) (int, error) {
 // advance gives back every chunk that ends at or before pos, and takes the
 // chunk that holds pos.
 func (h *hashedSection) advance() error {
-	for h.chunk == nil || h.pos >= h.off+int64(len(h.chunk)) {
+	for h.chunk == nil || h.pos >= h.off+int64(len(h.chunk.b)) {
 		if h.chunk != nil {
-			h.off += int64(len(h.chunk))
-			h.free <- h.chunk[:cap(h.chunk)]
+			h.off += int64(len(h.chunk.b))
+			h.release(h.chunk)
 			h.chunk = nil
 		}
 		if h.off >= h.size {
 			return nil
 		}
-		b, ok := <-h.full
+		c, ok := <-h.full
 		if !ok {
 			<-h.done
 			if h.readErr != nil {
@@ -104,7 +163,7 @@ func (h *hashedSection) advance() error {
 			}
 			return io.ErrUnexpectedEOF // stopped
 		}
-		h.chunk = b
+		h.chunk = c
 	}
 	return nil
 }
@@ -126,14 +185,17 @@ func (h *hashedSection) verify() error {
 	if h.readErr != nil {
 		return h.readErr
 	}
-	if h.sum == nil {
+	if h.sum == nil || h.stopped {
 		return io.ErrUnexpectedEOF // stopped before the end
 	}
 	return h.claims.compare(h.sum)
 }
 
-// close stops the reading goroutine and waits for it.
+// close stops the reading and hashing goroutines and waits for them.
 func (h *hashedSection) close() {
-	h.stopOnce.Do(func() { close(h.stop) })
+	if !h.stopped {
+		h.stopped = true
+		close(h.stop)
+	}
 	<-h.done
 }
