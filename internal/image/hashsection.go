@@ -1,134 +1,64 @@
 package image
 
 import (
+	"errors"
 	"hash"
 	"io"
-	"sync/atomic"
 )
 
 // sectionChunks is how many digestChunk buffers one verified in-place
-// layer reads ahead. The tar reader's pace swings with the layer: a run of
-// small files costs it a header each, a large file only a seek. A shallow
-// queue makes the reading side wait through the first and the tar reader
-// wait through the second; this depth (8 MiB) lets them even out.
+// layer holds at most. The tar reader's pace swings with the layer: a run
+// of small files costs it a header each, a large file only a seek. With a
+// shallow queue the hash would wait through the first and the tar reader
+// through the second; this depth (8 MiB) lets them even out.
 const sectionChunks = 32
 
-// sectionChunk is one buffer of a hashedSection, read once and then read
-// by the tar reader and the hash alike; the last of the two to finish
-// with it hands it back for the next read.
-type sectionChunk struct {
-	b    []byte
-	refs atomic.Int32
-}
+// Who takes a hashedSection's chunks.
+const (
+	takerTar = iota
+	takerHash
+)
 
-// hashedSection reads a section of a ReaderAt once, in order, and hands
-// each chunk both to the tar reader, which reads headers out of it and
-// seeks over contents, and to a hashing goroutine. So a verified in-place
-// layer is read once, bytes are copied only where a header or a kept file
-// needs them, and reading, hashing and parsing each run on their own
-// goroutine: with two cores the hash, the costliest, sets the pace alone.
+// hashedSection reads a section of a ReaderAt once, in order, for the tar
+// reader, which reads headers out of its chunks and seeks over contents,
+// and for a goroutine that hashes every chunk. So a verified in-place layer
+// is read once, bytes are copied only where a header or a kept file needs
+// them, and hashing, the costliest part, runs beside the parsing.
 type hashedSection struct {
+	q         *chunkQueue
 	size, pos int64
-	chunk     *sectionChunk // holds the layer's bytes from off
-	off       int64
-	full      chan *sectionChunk // chunks read, in order, for the tar reader
-	toHash    chan *sectionChunk // the same chunks for the hash
-	free      chan *sectionChunk // chunks both are done with
-	stop      chan struct{}
+	chunk     []byte // the bytes of chunk k, which starts at off
+	k, off    int64
 	done      chan struct{} // closed once the hash has ended
 	stopped   bool
 	claims    claims
 	sum       []byte // set before done closes, when every byte was hashed
-	readErr   error  // set before full and toHash close
+	hashErr   error  // set before done closes
 }
 
-// newHashedSection starts reading ra; the caller must verify or close it.
+// newHashedSection starts hashing ra; the caller must verify or close it.
 func newHashedSection(ra io.ReaderAt, size int64, cs claims) (*hashedSection, error) {
 	hh, err := cs.hasher()
 	if err != nil {
 		return nil, err
 	}
-	h := &hashedSection{size: size, claims: cs, stop: make(chan struct{}), done: make(chan struct{}),
-		full: make(chan *sectionChunk, sectionChunks), toHash: make(chan *sectionChunk, sectionChunks),
-		free: make(chan *sectionChunk, sectionChunks)}
-	go h.read(ra)
+	h := &hashedSection{q: newChunkQueue(ra, size, sectionChunks), size: size, claims: cs, done: make(chan struct{})}
 	go h.hash(hh)
 	return h, nil
 }
 
-// read reads the section in chunks and hands each to the hash and to the
-// tar reader. Neither send blocks: the queues hold every chunk there is.
-func (h *hashedSection) read(ra io.ReaderAt) {
-	defer close(h.full)
-	defer close(h.toHash)
-	made := 0
-	for off := int64(0); off < h.size; {
-		c := h.take(&made)
-		if c == nil {
-			return // stopped
-		}
-		c.b = c.b[:min(int64(cap(c.b)), h.size-off)]
-		if n, err := ra.ReadAt(c.b, off); n < len(c.b) {
-			if err == nil || err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			h.readErr = err
-			return
-		}
-		c.refs.Store(2)
-		h.toHash <- c
-		h.full <- c
-		off += int64(len(c.b))
-	}
-}
-
-// take returns a free chunk, making one while fewer than sectionChunks
-// exist, so that a layer the tar reader keeps up with needs few; it
-// returns nil once the section is closed.
-func (h *hashedSection) take(made *int) *sectionChunk {
-	select {
-	case <-h.stop:
-		return nil
-	case c := <-h.free:
-		return c
-	default:
-	}
-	if *made < sectionChunks {
-		*made++
-		return &sectionChunk{b: make([]byte, digestChunk)}
-	}
-	select {
-	case c := <-h.free:
-		return c
-	case <-h.stop:
-		return nil
-	}
-}
-
-// hash hashes the chunks in order until the reading ends, and keeps the
-// sum if it covers the whole section.
 func (h *hashedSection) hash(hh hash.Hash) {
 	defer close(h.done)
-	var n int64
-	for c := range h.toHash {
-		select {
-		case <-h.stop:
-		default:
-			hh.Write(c.b)
-			n += int64(len(c.b))
+	for k := range h.q.chunks() {
+		b, err := h.q.take(takerHash, k)
+		if err != nil {
+			h.hashErr = err
+			return
 		}
-		h.release(c)
+		hh.Write(b)
 	}
-	if n == h.size && h.readErr == nil {
-		h.sum = hh.Sum(nil)
-	}
-}
-
-// release gives c back for reading once both its readers are done.
-func (h *hashedSection) release(c *sectionChunk) {
-	if c.refs.Add(-1) == 0 {
-		h.free <- c
-	}
+	h.q.done(takerHash)
+	h.sum = hh.Sum(nil)
 }
 
 func (h *hashedSection) Read(p []byte) (int, error) {
@@ -138,32 +68,32 @@ func (h *hashedSection) Read(p []byte) (int, error) {
 	if h.pos >= h.size {
 		return 0, io.EOF
 	}
-	n := copy(p, h.chunk.b[h.pos-h.off:])
+	n := copy(p, h.chunk[h.pos-h.off:])
 	h.pos += int64(n)
 	return n, nil
 }
 
-// advance gives back every chunk that ends at or before pos, and takes the
+// advance moves past every chunk that ends at or before pos, and takes the
 // chunk that holds pos.
 func (h *hashedSection) advance() error {
-	for h.chunk == nil || h.pos >= h.off+int64(len(h.chunk.b)) {
+	for h.chunk == nil || h.pos >= h.off+int64(len(h.chunk)) {
 		if h.chunk != nil {
-			h.off += int64(len(h.chunk.b))
-			h.release(h.chunk)
+			h.off += int64(len(h.chunk))
+			h.k++
 			h.chunk = nil
 		}
 		if h.off >= h.size {
+			h.q.done(takerTar)
 			return nil
 		}
-		c, ok := <-h.full
-		if !ok {
-			<-h.done
-			if h.readErr != nil {
-				return h.readErr
-			}
-			return io.ErrUnexpectedEOF // stopped
+		b, err := h.q.take(takerTar, h.k)
+		if errors.Is(err, errQueueStopped) {
+			return io.ErrUnexpectedEOF
 		}
-		h.chunk = c
+		if err != nil {
+			return err
+		}
+		h.chunk = b
 	}
 	return nil
 }
@@ -182,20 +112,20 @@ func (h *hashedSection) Seek(offset int64, whence int) (int64, error) {
 // read to its end, and compares it with the claims.
 func (h *hashedSection) verify() error {
 	<-h.done
-	if h.readErr != nil {
-		return h.readErr
-	}
-	if h.sum == nil || h.stopped {
+	switch {
+	case h.stopped || errors.Is(h.hashErr, errQueueStopped):
 		return io.ErrUnexpectedEOF // stopped before the end
+	case h.hashErr != nil:
+		return h.hashErr
 	}
 	return h.claims.compare(h.sum)
 }
 
-// close stops the reading and hashing goroutines and waits for them.
+// close stops the hashing goroutine and waits for it.
 func (h *hashedSection) close() {
 	if !h.stopped {
 		h.stopped = true
-		close(h.stop)
+		h.q.stop()
 	}
 	<-h.done
 }
