@@ -29,8 +29,8 @@ func (s *squasher) open(ctx context.Context, i int, l Layer) (*layerStream, erro
 }
 
 // openSeekable reads an uncompressed layer in place; the tar reader seeks
-// over contents. Verified, the layer is read once in order on another
-// goroutine that hashes it, and the tar reader reads those same buffers.
+// over contents. Verified, the layer is read once, in order, into buffers
+// that the tar reader and a hashing goroutine both read (hashedSection).
 func (s *squasher) openSeekable(l Layer, ra io.ReaderAt, size int64) (*layerStream, error) {
 	raw := &offsetReader{r: newBufSection(ra, size)}
 	ls := &layerStream{stored: raw, raw: raw, seekable: ra, decompressed: raw, close: func() error { return nil }}
