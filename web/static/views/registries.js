@@ -60,7 +60,7 @@ function row(r, ctx, act) {
     button('Remove', () => { buttons.hidden = true; confirmBox.hidden = false; }, {small: true, kind: 'ghost', testid: 'registry-remove'}));
   if (ctx.canWrite()) actions.append(buttons, confirmBox);
   return h('tr', {testid: 'registry-row', dataset: {id: String(r.id)}},
-    h('td', null, h('span', {class: 'strong'}, r.name), h('div', {class: 'sub'}, r.host),
+    h('td', null, h('span', {class: 'strong'}, r.name), h('div', {class: 'sub'}, r.host, ` · ID ${r.id}`),
       r.insecure ? h('span', {class: 'chip chip-warn', title: 'TLS is not verified or not used'}, 'insecure') : null),
     h('td', {class: 'mono wrap-anywhere'}, r.url),
     h('td', null, r.username || h('span', {class: 'muted'}, 'anonymous')),
