@@ -148,6 +148,8 @@ func TestEgressPolicy(t *testing.T) {
 	ap := netip.MustParseAddrPort
 	onLoopback := newEgressPolicy("127.0.0.1:8080", nil)
 	public := newEgressPolicy("10.0.0.5:8443", []netip.Prefix{netip.MustParsePrefix("10.9.0.0/16"), netip.MustParsePrefix("169.254.0.0/16")})
+	everywhere := newEgressPolicy("0.0.0.0:8443", []netip.Prefix{netip.MustParsePrefix("10.9.0.0/16")})
+	everywhere.local = append(everywhere.local, netip.MustParseAddr("10.9.0.7"))
 	cases := []struct {
 		p    egressPolicy
 		addr string
@@ -167,6 +169,9 @@ func TestEgressPolicy(t *testing.T) {
 		{public, "10.9.1.1:443", true},
 		{public, "10.0.0.5:8443", false},
 		{public, "169.254.169.254:80", false}, // never, whatever is allowed
+		{everywhere, "10.9.0.7:8443", false},  // one of its own addresses
+		{everywhere, "10.9.0.8:8443", true},   // another host, same port
+		{everywhere, "127.0.0.1:8443", false}, // itself through loopback
 	}
 	for _, c := range cases {
 		err := c.p.check(ap(c.addr))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,8 +24,10 @@ type egressPolicy struct {
 	// server itself listens on loopback (a developer's machine).
 	loopback bool
 	// self is the address the server listens on (refused: no registry is
-	// Bulwark itself).
-	self netip.AddrPort
+	// Bulwark itself); local are this machine's addresses, which reach a
+	// listener on all of them.
+	self  netip.AddrPort
+	local []netip.Addr
 }
 
 // metadataAddrs are cloud instance metadata services outside link-local
@@ -40,8 +43,26 @@ func newEgressPolicy(listen string, allow []netip.Prefix) egressPolicy {
 	if ap, err := netip.ParseAddrPort(listen); err == nil {
 		p.self = ap
 		p.loopback = ap.Addr().Unmap().IsLoopback()
+		if ap.Addr().IsUnspecified() {
+			p.local = localAddrs()
+		}
 	}
 	return p
+}
+
+// localAddrs are the addresses of this machine's interfaces.
+func localAddrs() []netip.Addr {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var out []netip.Addr
+	for _, a := range addrs {
+		if pr, err := netip.ParsePrefix(a.String()); err == nil {
+			out = append(out, pr.Addr().Unmap())
+		}
+	}
+	return out
 }
 
 // check says why the server may not connect to ap, or nil.
@@ -90,14 +111,21 @@ func (p egressPolicy) allowed(a netip.Addr) bool {
 }
 
 // isSelf reports whether ap reaches the server's own listener: its port
-// on its address, or on any address when it listens on all of them or on
-// loopback (127.0.0.1 and ::1 reach a loopback listener alike).
+// on its address; on loopback when it listens there (127.0.0.1 and ::1
+// alike); on loopback or any of this machine's addresses when it listens
+// on all of them. Another host's service on the same port is not self.
 func (p egressPolicy) isSelf(ap netip.AddrPort) bool {
 	if !p.self.IsValid() || ap.Port() != p.self.Port() {
 		return false
 	}
-	s := p.self.Addr().Unmap()
-	return s == ap.Addr() || s.IsUnspecified() || (s.IsLoopback() && ap.Addr().IsLoopback())
+	s, a := p.self.Addr().Unmap(), ap.Addr()
+	switch {
+	case s == a, s.IsLoopback() && a.IsLoopback():
+		return true
+	case s.IsUnspecified():
+		return a.IsLoopback() || slices.Contains(p.local, a)
+	}
+	return false
 }
 
 // checkHost vets a registry host (host or host:port, as in its URL) when
