@@ -117,10 +117,6 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	if err := store.PrivateDir(f.dataDir); err != nil {
 		return err
 	}
-	dsn := f.database
-	if dsn == "" {
-		dsn = filepath.Join(f.dataDir, "bulwark.db")
-	}
 	if f.dbDir == "" {
 		f.dbDir = filepath.Join(f.dataDir, "db")
 	}
@@ -132,9 +128,9 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, dsn)
+	st, err := openState(ctx, f.dataDir, f.database)
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
+		return err
 	}
 	defer st.Close()
 
@@ -195,6 +191,23 @@ func runServe(ctx context.Context, f *serveFlags) error {
 		cancel()
 	}
 	return err
+}
+
+// openState opens the server's store: database (postgres://...) when
+// given, else SQLite in dataDir, which is made private first.
+func openState(ctx context.Context, dataDir, database string) (*store.Store, error) {
+	dsn := database
+	if dsn == "" {
+		if err := store.PrivateDir(dataDir); err != nil {
+			return nil, err
+		}
+		dsn = filepath.Join(dataDir, "bulwark.db")
+	}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return st, nil
 }
 
 // parsePrefixes reads CIDR ranges.

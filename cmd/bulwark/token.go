@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bulwarksec/bulwark/internal/server"
-	"github.com/bulwarksec/bulwark/internal/store"
 )
 
 type tokenFlags struct {
@@ -55,16 +53,9 @@ func runTokenCreate(ctx context.Context, f *tokenFlags) error {
 	if msg != "" {
 		return usageError{fmt.Errorf("%s", msg)}
 	}
-	dsn := f.database
-	if dsn == "" {
-		if err := store.PrivateDir(f.dataDir); err != nil {
-			return err
-		}
-		dsn = filepath.Join(f.dataDir, "bulwark.db")
-	}
-	st, err := store.Open(ctx, dsn)
+	st, err := openState(ctx, f.dataDir, f.database)
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
+		return err
 	}
 	defer st.Close()
 	secret, err := server.CreateToken(ctx, st, t)

@@ -104,25 +104,28 @@ func (f *fixture) ingestToken(id int64) string {
 
 func (f *fixture) tokenFor(req string) string {
 	f.t.Helper()
-	code, body := f.do(f.admin, "POST", "/api/v1/tokens", req)
-	if code != 201 {
-		f.t.Fatalf("create token %s: %d %s", req, code, body)
-	}
 	var out struct{ Token string }
-	json.Unmarshal([]byte(body), &out)
+	f.create("/api/v1/tokens", req, &out)
 	return out.Token
 }
 
 // registry connects a registry and returns its id.
 func (f *fixture) registry(req string) int64 {
 	f.t.Helper()
-	code, body := f.do(f.admin, "POST", "/api/v1/registries", req)
-	if code != 201 {
-		f.t.Fatalf("connect %s: %d %s", req, code, body)
-	}
 	var out struct{ ID int64 }
-	json.Unmarshal([]byte(body), &out)
+	f.create("/api/v1/registries", req, &out)
 	return out.ID
+}
+
+// create POSTs req to path as the admin, wants 201, and decodes the
+// answer into out.
+func (f *fixture) create(path, req string, out any) {
+	f.t.Helper()
+	code, body := f.do(f.admin, "POST", path, req)
+	if code != 201 {
+		f.t.Fatalf("POST %s %s: %d %s", path, req, code, body)
+	}
+	json.Unmarshal([]byte(body), out)
 }
 
 // TestAuthorization: every endpoint but health needs a token; readers
