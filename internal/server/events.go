@@ -201,11 +201,17 @@ func (s *Server) storeEvents(w http.ResponseWriter, r *http.Request, source stri
 	}
 	out := make([]store.Event, 0, len(evs))
 	pushes := map[int64]int{}
+	byHost := map[string]*store.Registry{} // a batch names few hosts
 	for _, e := range evs {
-		reg, status, err := s.registryFor(r, e.Host)
-		if err != nil {
-			writeError(w, status, err.Error())
-			return
+		reg := byHost[e.Host]
+		if reg == nil {
+			var status int
+			var err error
+			if reg, status, err = s.registryFor(r, e.Host); err != nil {
+				writeError(w, status, err.Error())
+				return
+			}
+			byHost[e.Host] = reg
 		}
 		if e.Action == "push" {
 			pushes[reg.ID]++
