@@ -1,8 +1,6 @@
 package vulndb
 
 import (
-	"archive/zip"
-	"io"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -14,28 +12,14 @@ import (
 // readZipOSV parses every record of an OSV export zip.
 func readZipOSV(t testing.TB, path string) []Advisory {
 	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	var out []Advisory
-	for _, f := range zr.File {
-		rc, err := f.Open()
+	testbed.EachZipFile(t, path, func(name string, b []byte) {
+		a, err := ParseOSV(b, name)
 		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ParseOSV(b, f.Name)
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
+			t.Fatalf("%s: %v", name, err)
 		}
 		out = append(out, a)
-	}
+	})
 	return out
 }
 

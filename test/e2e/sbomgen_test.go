@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"archive/zip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -12,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bulwarksec/bulwark/internal/sbom"
+	"github.com/bulwarksec/bulwark/internal/testbed"
 )
 
 // packagePool holds real packages to draw SBOMs from: the packages of the
@@ -63,7 +62,7 @@ func loadPackagePool(t *testing.T, vd, alp string) *packagePool {
 func osvPackages(t *testing.T, path string, mk func(name, version string) sbom.Package) [][]sbom.Package {
 	t.Helper()
 	versions := map[string][]string{}
-	eachZipFile(t, path, func(name string, b []byte) {
+	testbed.EachZipFile(t, path, func(name string, b []byte) {
 		var rec struct {
 			Affected []struct {
 				Package  struct{ Name string }
@@ -146,26 +145,4 @@ func pick(rng *rand.Rand, pool [][]sbom.Package, k int) []sbom.Package {
 		out = append(out, vs[rng.IntN(len(vs))])
 	}
 	return out
-}
-
-// eachZipFile calls fn with the name and contents of every file in a zip.
-func eachZipFile(t *testing.T, path string, fn func(name string, b []byte)) {
-	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatalf("%s in %s: %v", f.Name, path, err)
-		}
-		fn(f.Name, b)
-	}
 }

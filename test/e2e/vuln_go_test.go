@@ -111,7 +111,7 @@ func govulncheckDB(t *testing.T, zipPath string) string {
 	newest := ""
 	os.MkdirAll(filepath.Join(dir, "ID"), 0o755)
 	os.MkdirAll(filepath.Join(dir, "index"), 0o755)
-	eachZipFile(t, zipPath, func(name string, b []byte) {
+	testbed.EachZipFile(t, zipPath, func(name string, b []byte) {
 		var rec struct {
 			ID       string `json:"id"`
 			Modified string `json:"modified"`
