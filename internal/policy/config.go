@@ -1,0 +1,104 @@
+package policy
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Config is a policy configuration: which rules run, with which effect,
+// parameters and scope. It is read from one YAML file; the rules' text is
+// never edited to change these.
+type Config struct {
+	// PSS sets the Pod Security Standards version and which level's rules
+	// enforce, warn and audit, as the namespace labels of Pod Security
+	// Admission do.
+	PSS PSSConfig `json:"pss"`
+	// Scope is the default scope of every rule.
+	Scope Scope `json:"scope"`
+	// Rules holds per-rule settings by rule ID.
+	Rules map[string]RuleConfig `json:"rules,omitempty"`
+	// CustomRules are files or folders of custom CEL rules, relative to
+	// the configuration file.
+	CustomRules []string `json:"customRules,omitempty"`
+	// OnError says what a rule that could not be evaluated does at
+	// admission: "deny" (fail closed, the default) or "allow".
+	OnError string `json:"onError,omitempty"`
+}
+
+// PSSConfig mirrors the pod-security.kubernetes.io namespace labels.
+type PSSConfig struct {
+	Version string `json:"version,omitempty"`
+	// Enforce, Warn and Audit each name a level ("baseline",
+	// "restricted") or are empty ("privileged": no rules).
+	Enforce string `json:"enforce,omitempty"`
+	Warn    string `json:"warn,omitempty"`
+	Audit   string `json:"audit,omitempty"`
+}
+
+// RuleConfig overrides one rule's defaults.
+type RuleConfig struct {
+	Effect Effect         `json:"effect,omitempty"`
+	Params map[string]any `json:"params,omitempty"`
+	Scope  *Scope         `json:"scope,omitempty"`
+}
+
+// DefaultConfig returns the configuration used when none is given: Pod
+// Security Standards baseline warns and restricted audits (latest
+// version), other rules run with their default effects, and kube-system
+// is not covered.
+func DefaultConfig() *Config {
+	return &Config{
+		PSS:     PSSConfig{Version: "latest", Warn: "baseline", Audit: "restricted"},
+		Scope:   Scope{ExcludedNamespaces: []string{"kube-system"}},
+		OnError: "deny",
+	}
+}
+
+// ReadConfig reads a YAML (or JSON) configuration; fields it does not set
+// keep DefaultConfig's values. Unknown fields are an error, so a typo does
+// not silently leave a rule on.
+func ReadConfig(r io.Reader) (*Config, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 4<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read policy config: %w", err)
+	}
+	cfg := DefaultConfig()
+	if len(bytes.TrimSpace(data)) == 0 {
+		return cfg, nil
+	}
+	if err := yaml.UnmarshalStrict(data, cfg); err != nil {
+		return nil, fmt.Errorf("policy config: %w", err)
+	}
+	if cfg.OnError != "deny" && cfg.OnError != "allow" {
+		return nil, fmt.Errorf("policy config: onError %q: want deny or allow", cfg.OnError)
+	}
+	return cfg, nil
+}
+
+// pssEffect returns the effect the PSS levels give a rule of level lvl:
+// the strongest of enforce, warn and audit whose level includes it
+// (restricted includes baseline).
+func (c PSSConfig) pssEffect(lvl string) Effect {
+	includes := func(set string) bool { return set == "restricted" || (set == "baseline" && lvl == "baseline") }
+	switch {
+	case includes(c.Enforce):
+		return EffectDeny
+	case includes(c.Warn):
+		return EffectWarn
+	case includes(c.Audit):
+		return EffectAudit
+	}
+	return EffectDisabled
+}
+
+func (c PSSConfig) validate() error {
+	for _, l := range []string{c.Enforce, c.Warn, c.Audit} {
+		if l != "" && l != "privileged" && l != "baseline" && l != "restricted" {
+			return fmt.Errorf("pss level %q: want privileged, baseline or restricted", l)
+		}
+	}
+	return nil
+}

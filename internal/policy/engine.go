@@ -1,0 +1,185 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/bulwarksec/bulwark/internal/finding"
+)
+
+// Engine evaluates objects against a fixed set of configured rules. It is
+// safe for concurrent use.
+type Engine struct {
+	rules   []*bound
+	pss     Version
+	images  ImageHealth
+	onError Effect
+}
+
+// bound is a rule with its configuration resolved.
+type bound struct {
+	rule   *Rule
+	effect Effect
+	params Params
+	scope  *scope
+	kinds  map[string]bool
+}
+
+// Options are the engine's injected dependencies.
+type Options struct {
+	// Images answers the image-gating rule; without it that rule reports
+	// status error for every image.
+	Images ImageHealth
+}
+
+// New binds rules to a configuration. It fails on a configuration naming
+// an unknown rule or parameter, a bad parameter type, a bad effect or
+// selector, or duplicate rule IDs.
+func New(rules []*Rule, cfg *Config, opts Options) (*Engine, error) {
+	if cfg == nil {
+		cfg = DefaultConfig()
+	}
+	if err := cfg.PSS.validate(); err != nil {
+		return nil, err
+	}
+	v, err := ParseVersion(cfg.PSS.Version)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{pss: v, images: opts.Images, onError: EffectDeny}
+	if cfg.OnError == "allow" {
+		e.onError = EffectWarn
+	}
+	seen := make(map[string]bool, len(rules))
+	for _, r := range rules {
+		if seen[r.ID] {
+			return nil, fmt.Errorf("duplicate rule ID %s", r.ID)
+		}
+		seen[r.ID] = true
+		b, err := bind(r, cfg)
+		if err != nil {
+			return nil, err
+		}
+		if b.effect != EffectDisabled {
+			e.rules = append(e.rules, b)
+		}
+	}
+	for id := range cfg.Rules {
+		if !seen[id] {
+			return nil, fmt.Errorf("policy config names unknown rule %s", id)
+		}
+	}
+	return e, nil
+}
+
+func bind(r *Rule, cfg *Config) (*bound, error) {
+	rc := cfg.Rules[r.ID]
+	b := &bound{rule: r, effect: r.Effect, kinds: make(map[string]bool, len(r.Kinds))}
+	if r.Level != "" {
+		b.effect = cfg.PSS.pssEffect(r.Level)
+	}
+	if rc.Effect != "" {
+		e, err := ParseEffect(string(rc.Effect))
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		b.effect = e
+	}
+	var err error
+	if b.params, err = resolveParams(r, rc.Params); err != nil {
+		return nil, err
+	}
+	if b.scope, err = compileScope(cfg.Scope.over(rc.Scope)); err != nil {
+		return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+	}
+	for _, k := range r.Kinds {
+		b.kinds[k] = true
+	}
+	return b, nil
+}
+
+// Result is one rule's outcome on one object.
+type Result struct {
+	Rule       *Rule
+	Effect     Effect
+	Status     finding.Status
+	Violations []Violation
+	// Err is why the rule could not be evaluated (Status error).
+	Err error
+}
+
+// Evaluate runs every enabled rule that reads the object's kind. Rules
+// whose scope leaves the object out report skip; a rule that fails or
+// panics reports error and the others still run. req is nil outside
+// admission.
+func (e *Engine) Evaluate(ctx context.Context, obj *Object, req *Request) []Result {
+	out := make([]Result, 0, len(e.rules))
+	for _, b := range e.rules {
+		if !b.kinds[obj.Kind] {
+			continue
+		}
+		res := Result{Rule: b.rule, Effect: b.effect}
+		if !b.scope.covers(obj) {
+			res.Status = finding.StatusSkip
+			out = append(out, res)
+			continue
+		}
+		in := &Input{Object: obj, Params: b.params, PSS: e.pss, Request: req, Images: e.images, scope: b.scope}
+		res.Violations, res.Err = check(ctx, b.rule, in)
+		res.Status = status(res, b.effect)
+		out = append(out, res)
+	}
+	return out
+}
+
+// check runs a rule's Check, turning a panic into an error so that one bad
+// rule (or a custom rule meeting an object it did not expect) never takes
+// the webhook down.
+func check(ctx context.Context, r *Rule, in *Input) (vs []Violation, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			vs, err = nil, fmt.Errorf("rule %s panicked: %v", r.ID, p)
+		}
+	}()
+	return r.Check(ctx, in)
+}
+
+func status(r Result, effect Effect) finding.Status {
+	switch {
+	case r.Err != nil:
+		return finding.StatusError
+	case len(r.Violations) == 0:
+		return finding.StatusPass
+	case effect == EffectWarn:
+		return finding.StatusWarn
+	}
+	return finding.StatusFail
+}
+
+// OnError is the effect a rule in status error has at admission: deny
+// (fail closed) unless the configuration allows.
+func (e *Engine) OnError() Effect { return e.onError }
+
+// Rules returns the enabled rules in evaluation order.
+func (e *Engine) Rules() []*Rule {
+	out := make([]*Rule, len(e.rules))
+	for i, b := range e.rules {
+		out[i] = b.rule
+	}
+	return out
+}
+
+// Kinds returns the kinds some enabled rule reads, sorted.
+func (e *Engine) Kinds() []string {
+	var out []string
+	for _, b := range e.rules {
+		for k := range b.kinds {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}

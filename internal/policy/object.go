@@ -1,0 +1,57 @@
+package policy
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// PodKinds are the kinds whose objects carry a pod (template); rules that
+// read pods list them and read the pod through Object.Pod.
+var podKinds = []string{"Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"}
+
+// PodKinds returns the kinds that carry a pod or a pod template.
+func PodKinds() []string { return append([]string(nil), podKinds...) }
+
+// Object is one decoded Kubernetes object.
+type Object struct {
+	APIVersion string
+	Kind       string
+	Meta       *metav1.ObjectMeta
+	// Typed is the object as its Go type (*corev1.Pod, *appsv1.Deployment,
+	// *corev1.Service, *rbacv1.ClusterRole, ...), nil for a kind the
+	// engine does not know.
+	Typed any
+	// Pod is the pod or pod template of a pod-bearing kind, else nil.
+	Pod *Pod
+	// Raw is the object's JSON as submitted, for rules (CEL) that read it
+	// as a document.
+	Raw []byte
+}
+
+// Pod is the pod part of an object with the paths where it sits, so that a
+// violation names the field as the user wrote it.
+type Pod struct {
+	Meta *metav1.ObjectMeta
+	Spec *corev1.PodSpec
+	// MetaPath and SpecPath are "metadata" and "spec" for a Pod,
+	// "spec.template.metadata" and "spec.template.spec" for a Deployment,
+	// "spec.jobTemplate.spec.template..." for a CronJob.
+	MetaPath string
+	SpecPath string
+}
+
+// Namespace returns the object's namespace, "" for cluster-scoped objects.
+func (o *Object) Namespace() string { return o.Meta.Namespace }
+
+// Name returns the object's name, or its generateName prefix when the name
+// is not set yet (pods of a ReplicaSet at admission).
+func (o *Object) Name() string {
+	if o.Meta.Name == "" {
+		return o.Meta.GenerateName
+	}
+	return o.Meta.Name
+}
+
+// Labels of the pod template when the object has one, else of the object:
+// the labels a pod will run with.
+func (p *Pod) Labels() map[string]string { return p.Meta.Labels }

@@ -1,0 +1,15 @@
+// Package workload holds Bulwark's built-in best-practice rules for
+// Kubernetes objects: the validating data-plane definitions of Azure
+// Policy for Kubernetes (each rule carries its definition ID), written as
+// Go over the typed objects. Each rule is one file, with its cases in
+// testdata/cases/<rule ID>.yaml, and is listed here.
+package workload
+
+import "github.com/bulwarksec/bulwark/internal/policy"
+
+// Rules returns the package's rules, in the order they are evaluated.
+func Rules() []*policy.Rule {
+	return []*policy.Rule{
+		noPrivilege,
+	}
+}
