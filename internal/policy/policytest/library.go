@@ -1,0 +1,107 @@
+package policytest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/bulwarksec/bulwark/internal/finding"
+	"github.com/bulwarksec/bulwark/internal/policy"
+	"sigs.k8s.io/yaml"
+)
+
+// LibraryCase maps an example file of another policy library (Gatekeeper's
+// library, Kyverno's policies) to the Bulwark rule that implements the
+// same policy, with the verdict the library gives every object in the file.
+type LibraryCase struct {
+	// Rule is the Bulwark rule ID.
+	Rule string `json:"rule"`
+	// File is the example, relative to the manifest, kept as upstream
+	// wrote it; every YAML document in it gets the verdict Want.
+	File string `json:"file"`
+	// Want is pass (the library allows it) or fail (it denies it).
+	Want finding.Status `json:"want"`
+	// Params translate the library's constraint parameters.
+	Params map[string]any `json:"params,omitempty"`
+	// Differs explains why Bulwark's verdict is the opposite of Want on
+	// purpose; the test then expects the opposite.
+	Differs string `json:"differs,omitempty"`
+}
+
+// RunLibrary runs every manifest matching glob (a YAML list of
+// LibraryCase) against the rules, and fails when a manifest names an
+// unknown rule or an object gets a verdict other than the library's.
+func RunLibrary(t *testing.T, glob string, rules []*policy.Rule) {
+	t.Helper()
+	manifests, err := filepath.Glob(glob)
+	if err != nil || len(manifests) == 0 {
+		t.Fatalf("no library manifests match %s (%v)", glob, err)
+	}
+	byID := map[string]*policy.Rule{}
+	for _, r := range rules {
+		byID[r.ID] = r
+	}
+	for _, m := range manifests {
+		t.Run(filepath.Base(filepath.Dir(m)), func(t *testing.T) { runManifest(t, m, byID) })
+	}
+}
+
+func runManifest(t *testing.T, manifest string, byID map[string]*policy.Rule) {
+	data, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs []LibraryCase
+	if err := yaml.UnmarshalStrict(data, &cs); err != nil {
+		t.Fatalf("%s: %v", manifest, err)
+	}
+	for _, lc := range cs {
+		r := byID[lc.Rule]
+		if r == nil {
+			t.Errorf("%s: unknown rule %s", manifest, lc.Rule)
+			continue
+		}
+		docs, err := Documents(filepath.Join(filepath.Dir(manifest), lc.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := lc.Want
+		if lc.Differs != "" {
+			want = opposite(want)
+		}
+		for i, doc := range docs {
+			res, err := Evaluate(r, Case{Name: lc.File, Params: lc.Params, Object: doc})
+			if err != nil {
+				t.Errorf("%s document %d: %v", lc.File, i, err)
+				continue
+			}
+			if res.Status != want {
+				t.Errorf("%s document %d, rule %s: %s, library says %s (violations %+v, error %v)",
+					lc.File, i, lc.Rule, res.Status, lc.Want, res.Violations, res.Err)
+			}
+		}
+	}
+}
+
+func opposite(s finding.Status) finding.Status {
+	if s == finding.StatusPass {
+		return finding.StatusFail
+	}
+	return finding.StatusPass
+}
+
+// Documents reads a multi-document YAML file as one JSON object per
+// non-empty document.
+func Documents(path string) ([][]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	docs, err := policy.ReadDocuments(f, path)
+	out := make([][]byte, len(docs))
+	for i, d := range docs {
+		out[i] = d.JSON
+	}
+	return out, err
+}
