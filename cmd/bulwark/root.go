@@ -15,7 +15,7 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newSBOMCommand(), newImageCommand(), newDBCommand(), newServeCommand(), newTokenCommand())
+	root.AddCommand(newSBOMCommand(), newImageCommand(), newDBCommand(), newServeCommand(), newTokenCommand(), newPolicyCommand())
 	argsAreUsage(root)
 	return root
 }

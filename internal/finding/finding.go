@@ -74,7 +74,10 @@ type Target struct {
 // Location points inside the target: a file and the image layer that holds
 // it, a JSON path in an object, or an audit event ID.
 type Location struct {
-	Path     string `json:"path,omitempty"`
+	Path string `json:"path,omitempty"`
+	// Line is the line in Path where the finding's object starts (a
+	// manifest checked in CI), 0 when not known.
+	Line     int    `json:"line,omitempty"`
 	Layer    string `json:"layer,omitempty"`
 	JSONPath string `json:"jsonPath,omitempty"`
 	EventID  string `json:"eventID,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -96,7 +97,11 @@ func writeRuleRows(tw io.Writer, fs []finding.Finding, paint painter) {
 // location is where in the target a finding points, in one string.
 func location(l finding.Location) string {
 	var parts []string
-	for _, p := range []string{l.Path, l.JSONPath, l.EventID} {
+	path := l.Path
+	if l.Line > 0 {
+		path += ":" + strconv.Itoa(l.Line)
+	}
+	for _, p := range []string{path, l.JSONPath, l.EventID} {
 		if p != "" {
 			parts = append(parts, p)
 		}

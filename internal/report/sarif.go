@@ -37,7 +37,7 @@ func writeSARIF(w io.Writer, r *Run, target string) error {
 			WithMessage(sarif.NewTextMessage(resultMessage(f))).
 			AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
 				WithArtifactLocation(sarif.NewSimpleArtifactLocation(loc)).
-				WithRegion(sarif.NewSimpleRegion(1, 1))))
+				WithRegion(sarif.NewSimpleRegion(max(f.Location.Line, 1), max(f.Location.Line, 1)))))
 	}
 	rep.AddRun(run)
 	return rep.PrettyWrite(w)
