@@ -43,7 +43,6 @@ func TestPolicyTest(t *testing.T) {
 	}
 }
 
-
 func TestPolicyTestExitCodes(t *testing.T) {
 	app, _ := filepath.Abs("testdata/policy/app.yaml")
 	cfg, _ := filepath.Abs("testdata/policy-config/enforce.yaml")
