@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwarksec/bulwark/internal/finding"
 	"github.com/bulwarksec/bulwark/internal/store"
 )
 
@@ -29,16 +30,16 @@ func estate(t *testing.T) (*store.Store, map[string]*store.Image) {
 	}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	scans := map[string]*store.ScanResult{
-		"app": {Counts: store.Counts{Critical: 1, High: 1}, Fixable: 1, Vulns: []store.Vulnerability{
-			{VulnID: "CVE-2024-0001", Package: "openssl", Installed: "3.0.1", Fixed: "3.0.2", Severity: "critical", Score: 9.8, Status: "fixed", Title: "bad"},
-			{VulnID: "CVE-2024-0002", Package: "curl", Installed: "7.88.1", Severity: "high", Score: 7.5, Status: "affected"},
+		"app": {Counts: store.Counts{Critical: 1, High: 1}, Fixable: 1, Findings: []finding.Finding{
+			vuln("CVE-2024-0001", "openssl", "3.0.1", "3.0.2", finding.SeverityCritical, 9.8, "bad"),
+			vuln("CVE-2024-0002", "curl", "7.88.1", "", finding.SeverityHigh, 7.5, ""),
 		}},
-		"old": {Counts: store.Counts{High: 1}, Fixable: 1, Vulns: []store.Vulnerability{
-			{VulnID: "CVE-2023-0009", Package: "zlib", Installed: "1.2.11", Fixed: "1.2.12", Severity: "high", Score: 7.1, Status: "fixed"},
+		"old": {Counts: store.Counts{High: 1}, Fixable: 1, Findings: []finding.Finding{
+			vuln("CVE-2023-0009", "zlib", "1.2.11", "1.2.12", finding.SeverityHigh, 7.1, ""),
 		}},
 		"web": {Healthy: true},
-		"db": {Healthy: true, Counts: store.Counts{Low: 1}, Vulns: []store.Vulnerability{
-			{VulnID: "CVE-2022-0003", Package: "tar", Installed: "1.34", Fixed: "1.35", Severity: "low", Score: 3.3, Status: "fixed"},
+		"db": {Healthy: true, Counts: store.Counts{Low: 1}, Findings: []finding.Finding{
+			vuln("CVE-2022-0003", "tar", "1.34", "1.35", finding.SeverityLow, 3.3, ""),
 		}},
 		"new": nil,
 	}
@@ -59,6 +60,18 @@ func estate(t *testing.T) (*store.Store, map[string]*store.Image) {
 		}
 	}
 	return st, imgs
+}
+
+// vuln is a vulnerability finding as a scan reports it: fixed when a
+// fixed version is known, affected otherwise.
+func vuln(id, pkg, installed, fixed string, sev finding.Severity, score float64, title string) finding.Finding {
+	fix := "affected"
+	if fixed != "" {
+		fix = "fixed"
+	}
+	return finding.Finding{RuleID: id, Kind: finding.KindVulnerability, Status: finding.StatusFail, Severity: sev, Title: title,
+		Vulnerability: &finding.Vulnerability{Package: finding.Package{Name: pkg, Version: installed}, Installed: installed, Fixed: fixed,
+			Fix: fix, Score: score}}
 }
 
 func TestSummariesAndDetail(t *testing.T) {

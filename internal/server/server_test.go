@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bulwarksec/bulwark/internal/alert"
+	"github.com/bulwarksec/bulwark/internal/finding"
 	"github.com/bulwarksec/bulwark/internal/store"
 	"github.com/bulwarksec/bulwark/internal/testbed"
 )
@@ -421,7 +422,9 @@ func TestRecommendationExemptions(t *testing.T) {
 		r := store.ScanResult{ImageID: id, ScannedAt: time.Now(), Healthy: healthy, Packages: 3}
 		if !healthy {
 			r.Counts.High, r.Fixable = 1, 1
-			r.Vulns = []store.Vulnerability{{ImageID: id, VulnID: "CVE-2024-0001", Package: "openssl", Installed: "1.0", Fixed: "1.1", Severity: "high", Status: "fixed"}}
+			r.Findings = []finding.Finding{{RuleID: "CVE-2024-0001", Kind: finding.KindVulnerability, Status: finding.StatusFail,
+				Severity: finding.SeverityHigh, Vulnerability: &finding.Vulnerability{Package: finding.Package{Name: "openssl", Version: "1.0"},
+					Installed: "1.0", Fixed: "1.1", Fix: "fixed"}}}
 		}
 		if err := f.st.SaveScan(ctx, r, 0); err != nil {
 			t.Fatal(err)

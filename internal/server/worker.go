@@ -292,11 +292,8 @@ func (s *Server) evaluate(ctx context.Context, jobID int64, img *store.Image, sb
 	}
 	r := store.ScanResult{ImageID: img.ID, ScannedAt: now, OS: sb.Distro.PrettyName, Packages: len(sb.Packages),
 		Healthy: rep.Verdict.Healthy, Fixable: rep.Summary.Fixable, SBOM: blob, Report: repJSON, Findings: rep.Findings}
-	for _, v := range res.Vulnerabilities {
-		r.Vulns = append(r.Vulns, store.Vulnerability{ImageID: img.ID, VulnID: v.ID, Aliases: v.Aliases, Package: v.Package.Name,
-			PkgType: string(v.Package.Type), Installed: v.Installed, Fixed: v.Fixed, Severity: v.Rating.Severity.String(),
-			Score: v.Rating.Score, Status: string(v.Status), Title: v.Title, Layer: v.Layer, Path: v.Path})
-		addCount(&r.Counts, v.Rating.Severity)
+	for _, f := range rep.Findings {
+		addCount(&r.Counts, f.Severity)
 	}
 	if err := s.store.SaveScan(ctx, r, jobID); err != nil {
 		return err

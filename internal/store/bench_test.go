@@ -133,8 +133,9 @@ func seedImages(b *testing.B, s *Store, n, vulns int) []int64 {
 		for v := range vs {
 			vs[v] = Vulnerability{VulnID: fmt.Sprintf("CVE-2024-%05d", v), Package: "pkg", Severity: "high"}
 		}
+		fs := vulnFindings(vs...)
 		for _, id := range ids {
-			if err := insertVulns(ctx, c, id, vs); err != nil {
+			if err := insertFindings(ctx, c, &id, fs, t0); err != nil {
 				return err
 			}
 		}

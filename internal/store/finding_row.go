@@ -9,7 +9,8 @@ import (
 )
 
 // findingArgs are the stored columns of f from target_kind to observed_at
-// (at, unless f has its own time).
+// (at, unless f has its own time), in insertFindings' order. score is the
+// detail's, a column so that queries order by it.
 func findingArgs(f finding.Finding, at time.Time) ([]any, error) {
 	loc, err := json.Marshal(f.Location)
 	if err != nil {
@@ -26,9 +27,12 @@ func findingArgs(f finding.Finding, at time.Time) ([]any, error) {
 	if !f.Time.IsZero() {
 		at = f.Time
 	}
-	sev := f.Severity.String()
+	sev, score := f.Severity.String(), 0.0
+	if f.Vulnerability != nil {
+		score = f.Vulnerability.Score
+	}
 	return []any{string(f.Target.Kind), f.Target.ID, f.Target.Name, string(f.Kind), f.RuleID, string(f.Status), sev,
-		severityRank(sev), f.Title, string(loc), evidence, f.Remediation, encodeList(f.References), encodeList(f.Tags),
+		severityRank(sev), score, f.Title, string(loc), evidence, f.Remediation, encodeList(f.References), encodeList(f.Tags),
 		detail, toDB(at)}, nil
 }
 

@@ -36,7 +36,7 @@ func replaceImageFindings(ctx context.Context, c conn, imageID int64, fs []findi
 }
 
 // findingCols are the columns insertFindings fills, one ? each.
-const findingCols = 17
+const findingCols = 18
 
 // insertFindings adds fs, many rows per statement.
 func insertFindings(ctx context.Context, c conn, imageID *int64, fs []finding.Finding, at time.Time) error {
@@ -53,7 +53,7 @@ func insertFindings(ctx context.Context, c conn, imageID *int64, fs []finding.Fi
 			args = append(append(args, imageID), cols...)
 		}
 		q := `INSERT INTO findings (image_id, target_kind, target_id, target_name, kind, rule_id, status, severity, sev_rank,
-			title, location, evidence, remediation, refs, tags, detail, observed_at) VALUES ` +
+			score, title, location, evidence, remediation, refs, tags, detail, observed_at) VALUES ` +
 			strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 		if _, err := c.exec(ctx, q, args...); err != nil {
 			return err
@@ -66,7 +66,7 @@ func insertFindings(ctx context.Context, c conn, imageID *int64, fs []finding.Fi
 // ImageFindings lists the findings of the image's last scan, most severe
 // first (then by rule ID).
 func (s *Store) ImageFindings(ctx context.Context, imageID int64) ([]finding.Finding, error) {
-	fs, err := s.findings(ctx, "WHERE image_id = ?", imageID)
+	fs, err := s.findings(ctx, "WHERE image_id = ?"+bySeverity, imageID)
 	if err != nil {
 		return nil, fmt.Errorf("findings of image %d: %w", imageID, err)
 	}
@@ -76,15 +76,19 @@ func (s *Store) ImageFindings(ctx context.Context, imageID int64) ([]finding.Fin
 // Findings lists the findings about a target that is not a stored image,
 // most severe first (then by rule ID).
 func (s *Store) Findings(ctx context.Context, target finding.Target) ([]finding.Finding, error) {
-	fs, err := s.findings(ctx, "WHERE image_id IS NULL AND target_kind = ? AND target_id = ?", string(target.Kind), target.ID)
+	fs, err := s.findings(ctx, "WHERE image_id IS NULL AND target_kind = ? AND target_id = ?"+bySeverity, string(target.Kind), target.ID)
 	if err != nil {
 		return nil, fmt.Errorf("findings of %s: %w", target.ID, err)
 	}
 	return fs, nil
 }
 
+// bySeverity is the order of ImageFindings and Findings.
+const bySeverity = " ORDER BY sev_rank DESC, rule_id, id"
+
+// findings reads the rows that match where, a WHERE and ORDER BY clause.
 func (s *Store) findings(ctx context.Context, where string, args ...any) ([]finding.Finding, error) {
-	rows, err := s.reader().query(ctx, findingSelect+where+" ORDER BY sev_rank DESC, rule_id, id", args...)
+	rows, err := s.reader().query(ctx, findingSelect+where, args...)
 	if err != nil {
 		return nil, err
 	}

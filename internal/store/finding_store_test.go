@@ -43,6 +43,19 @@ func testFindings(t *testing.T, open func(t *testing.T) *Store) {
 		t.Errorf("a clean rescan left %d findings", len(got))
 	}
 	must(t, s.SaveScan(ctx, ScanResult{ImageID: id, ScannedAt: at.Add(2 * time.Hour), Findings: []finding.Finding{vuln}}, 0))
+
+	// Deleting an image row deletes its findings (on SQLite only with
+	// foreign keys on, which Open sets), and no other image's.
+	other := mkImage(t, s, reg.ID, "app", "sha256:b", "v2", t0)
+	must(t, s.SaveScan(ctx, ScanResult{ImageID: other, ScannedAt: at, Findings: []finding.Finding{vuln, low}}, 0))
+	_, err = s.writer().exec(ctx, "DELETE FROM images WHERE id = ?", other)
+	must(t, err)
+	if n := count(t, s, "SELECT COUNT(*) FROM findings WHERE image_id = ?", other); n != 0 {
+		t.Errorf("%d findings left of a deleted image", n)
+	}
+	if got, _ := s.ImageVulnerabilities(ctx, id); len(got) != 1 {
+		t.Errorf("the other image has %d vulnerabilities after an image was deleted, want 1", len(got))
+	}
 	must(t, s.DeleteRegistry(ctx, reg.ID))
 	if n := count(t, s, "SELECT COUNT(*) FROM findings WHERE image_id IS NOT NULL"); n != 0 {
 		t.Errorf("%d findings left of a deleted registry's images", n)

@@ -79,10 +79,11 @@ func appendStatement(out []string, stmt string) []string {
 	return out
 }
 
-// migrate applies the missing migrations in one transaction, under an
-// advisory lock on PostgreSQL (SQLite's write lock, taken at BEGIN, does
-// the same there).
-func (s *Store) migrate(ctx context.Context) error {
+// migrate applies the missing migrations numbered up to last in one
+// transaction, under an advisory lock on PostgreSQL (SQLite's write lock,
+// taken at BEGIN, does the same there). Open applies them all; tests stop
+// earlier to build a database as an older version left it.
+func (s *Store) migrate(ctx context.Context, last int64) error {
 	ms, err := loadMigrations(migrations)
 	if err != nil {
 		return err
@@ -102,7 +103,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		for _, m := range ms {
-			if done[m.version] {
+			if done[m.version] || m.version > last {
 				continue
 			}
 			if err := s.apply(ctx, c, m); err != nil {

@@ -58,14 +58,14 @@ func testRegistries(t *testing.T, open func(t *testing.T) *Store) {
 }
 
 // testDeleteRegistryCascades deletes a registry and checks that its
-// images, their scans, vulnerabilities and jobs, its events and its sync
+// images, their scans, findings and jobs, its events and its sync
 // jobs went with it, and nothing of the other registry did.
 func testDeleteRegistryCascades(t *testing.T, open func(t *testing.T) *Store) {
 	s := open(t)
 	regs := []*Registry{mkRegistry(t, s, "gone"), mkRegistry(t, s, "kept")}
 	for _, r := range regs {
 		id := mkImage(t, s, r.ID, "app", "sha256:1", "v1", t0)
-		must(t, s.SaveScan(ctx, ScanResult{ImageID: id, Vulns: []Vulnerability{{VulnID: "CVE-1", Package: "p"}}, SBOM: []byte("s")}, 0))
+		must(t, s.SaveScan(ctx, ScanResult{ImageID: id, Findings: vulnFindings(Vulnerability{VulnID: "CVE-1", Package: "p"}), SBOM: []byte("s")}, 0))
 		_, err := s.Enqueue(ctx, Job{Kind: "rematch", ImageID: id})
 		must(t, err)
 		_, err = s.Enqueue(ctx, Job{Kind: "sync", Ref: itoa(r.ID)})
@@ -77,7 +77,7 @@ func testDeleteRegistryCascades(t *testing.T, open func(t *testing.T) *Store) {
 	checks := []struct{ query string }{
 		{"SELECT COUNT(*) FROM images"},
 		{"SELECT COUNT(*) FROM scans"},
-		{"SELECT COUNT(*) FROM vulnerabilities"},
+		{"SELECT COUNT(*) FROM findings"},
 		{"SELECT COUNT(*) FROM events"},
 		{"SELECT COUNT(*) FROM jobs WHERE kind = 'sync'"},
 		{"SELECT COUNT(*) FROM jobs WHERE kind <> 'sync'"},

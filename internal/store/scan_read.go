@@ -3,32 +3,56 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/bulwarksec/bulwark/internal/finding"
 )
 
-// ImageVulnerabilities lists the findings of the image's last scan, most
-// severe first (then by score, descending, and ID).
+// Vulnerability is one vulnerability finding of an image's last scan as
+// the recommendations (and through them the API) list it: a view of the
+// finding and its finding.Vulnerability detail.
+type Vulnerability struct {
+	ImageID   int64
+	VulnID    string
+	Aliases   []string
+	Package   string
+	PkgType   string // deb, apk, rpm, pypi, npm, golang, ...
+	Installed string
+	Fixed     string
+	Severity  string // critical, high, medium, low, informational, unknown
+	Score     float64
+	Status    string // fixed, affected, wont-fix, could-not-compare
+	Title     string
+	Layer     string
+	Path      string
+}
+
+// byScore is the order of ImageVulnerabilities. Ties keep the order the
+// scan listed them in (the matcher lists one advisory's packages by name).
+const byScore = " ORDER BY sev_rank DESC, score DESC, rule_id, id"
+
+// ImageVulnerabilities lists the vulnerability findings of the image's
+// last scan, most severe first (then by score, descending, and ID).
 func (s *Store) ImageVulnerabilities(ctx context.Context, imageID int64) ([]Vulnerability, error) {
-	rows, err := s.reader().query(ctx, `SELECT vuln_id, aliases, package, pkg_type, installed, fixed, severity, score, status, title, layer, path
-		FROM vulnerabilities WHERE image_id = ? ORDER BY sev_rank DESC, score DESC, vuln_id, package, id`, imageID)
+	fs, err := s.findings(ctx, "WHERE image_id = ? AND kind = ?"+byScore, imageID, string(finding.KindVulnerability))
 	if err != nil {
 		return nil, fmt.Errorf("vulnerabilities of image %d: %w", imageID, err)
 	}
-	defer rows.Close()
 	var out []Vulnerability
-	for rows.Next() {
-		v := Vulnerability{ImageID: imageID}
-		var aliases string
-		if err := rows.Scan(&v.VulnID, &aliases, &v.Package, &v.PkgType, &v.Installed, &v.Fixed, &v.Severity, &v.Score,
-			&v.Status, &v.Title, &v.Layer, &v.Path); err != nil {
-			return nil, fmt.Errorf("vulnerabilities of image %d: %w", imageID, err)
-		}
-		v.Aliases = decodeList(aliases)
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("vulnerabilities of image %d: %w", imageID, err)
+	for _, f := range fs {
+		out = append(out, vulnerabilityOf(imageID, f))
 	}
 	return out, nil
+}
+
+// vulnerabilityOf is the view of f, a vulnerability finding of the image.
+func vulnerabilityOf(imageID int64, f finding.Finding) Vulnerability {
+	v := Vulnerability{ImageID: imageID, VulnID: f.RuleID, Severity: f.Severity.String(), Title: f.Title,
+		Layer: f.Location.Layer, Path: f.Location.Path}
+	if d := f.Vulnerability; d != nil {
+		v.Aliases, v.Package, v.PkgType = d.Aliases, d.Package.Name, d.Package.Type
+		v.Installed, v.Fixed, v.Score, v.Status = d.Installed, d.Fixed, d.Score, d.Fix
+	}
+	return v
 }
 
 // ScanReport returns the report of the image's last scan; ErrNotFound when

@@ -9,23 +9,6 @@ import (
 	"github.com/bulwarksec/bulwark/internal/finding"
 )
 
-// Vulnerability is one finding of an image's last scan.
-type Vulnerability struct {
-	ImageID   int64
-	VulnID    string
-	Aliases   []string
-	Package   string
-	PkgType   string // deb, apk, rpm, pypi, npm, golang, ...
-	Installed string
-	Fixed     string
-	Severity  string // critical, high, medium, low, informational, unknown
-	Score     float64
-	Status    string // fixed, affected, wont-fix, could-not-compare
-	Title     string
-	Layer     string
-	Path      string
-}
-
 // ScanResult is everything one scan of an image produced.
 type ScanResult struct {
 	ImageID   int64
@@ -36,14 +19,13 @@ type ScanResult struct {
 	Counts    Counts
 	Fixable   int
 	SBOM      []byte // opaque (zstd-compressed JSON), kept for re-matching
-	Vulns     []Vulnerability
-	// Findings are the same results in the shared model, stored in the
-	// findings table every engine shares.
+	// Findings are the scan's vulnerability findings, in the findings
+	// table every engine shares (ImageVulnerabilities reads them back).
 	Findings []finding.Finding
 	Report   []byte // opaque: the full JSON report for the image page
 }
 
-// severityRank orders severities for ImageVulnerabilities.
+// severityRank orders severities (the sev_rank column).
 func severityRank(s string) int {
 	switch strings.ToLower(s) {
 	case "critical":
@@ -60,7 +42,7 @@ func severityRank(s string) int {
 	return 0
 }
 
-// SaveScan replaces the image's vulnerabilities, SBOM and report and
+// SaveScan replaces the image's vulnerability findings, SBOM and report and
 // updates the image row (OS, Packages, ScannedAt, Scanned, Healthy, Counts,
 // Fixable) in one transaction; when jobID != 0 the job is completed in the
 // same transaction. A result older than the one stored only completes the
@@ -117,16 +99,7 @@ func updateScannedImage(ctx context.Context, c conn, r ScanResult, at time.Time)
 	return false, nil
 }
 
-// vulnCols are the columns replaceScan inserts, one ? each.
-const vulnCols = 14
-
 func replaceScan(ctx context.Context, c conn, r ScanResult, at time.Time) error {
-	if _, err := c.exec(ctx, "DELETE FROM vulnerabilities WHERE image_id = ?", r.ImageID); err != nil {
-		return err
-	}
-	if err := insertVulns(ctx, c, r.ImageID, r.Vulns); err != nil {
-		return fmt.Errorf("insert vulnerabilities: %w", err)
-	}
 	if err := replaceImageFindings(ctx, c, r.ImageID, r.Findings, at); err != nil {
 		return fmt.Errorf("insert findings: %w", err)
 	}
@@ -134,27 +107,6 @@ func replaceScan(ctx context.Context, c conn, r ScanResult, at time.Time) error 
 		ON CONFLICT (image_id) DO UPDATE SET scanned_at = excluded.scanned_at, sbom = excluded.sbom, report = excluded.report`,
 		r.ImageID, toDB(at), nullBytes(r.SBOM), nullBytes(r.Report))
 	return err
-}
-
-// insertVulns adds the image's findings, many rows per statement.
-func insertVulns(ctx context.Context, c conn, imageID int64, vulns []Vulnerability) error {
-	const batch = 200
-	row := "(" + placeholders(vulnCols) + ")"
-	for vs := vulns; len(vs) > 0; {
-		n := min(len(vs), batch)
-		args := make([]any, 0, n*vulnCols)
-		for _, v := range vs[:n] {
-			args = append(args, imageID, v.VulnID, encodeList(v.Aliases), v.Package, v.PkgType, v.Installed, v.Fixed,
-				v.Severity, severityRank(v.Severity), v.Score, v.Status, v.Title, v.Layer, v.Path)
-		}
-		q := `INSERT INTO vulnerabilities (image_id, vuln_id, aliases, package, pkg_type, installed, fixed,
-			severity, sev_rank, score, status, title, layer, path) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
-		if _, err := c.exec(ctx, q, args...); err != nil {
-			return err
-		}
-		vs = vs[n:]
-	}
-	return nil
 }
 
 // SaveSBOM keeps the SBOM of an image that could not be evaluated yet (no

@@ -6,8 +6,31 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/bulwarksec/bulwark/internal/finding"
 )
 
+// imageTarget is what the findings of the tests' image "app" are about.
+var imageTarget = finding.Target{Kind: finding.TargetImage, ID: "image:sha256:a", Name: "r:5000/app@sha256:a"}
+
+// vulnFindings are vs as a scan reports them: vulnerability findings about
+// the image, the package and versions in their detail.
+func vulnFindings(vs ...Vulnerability) []finding.Finding {
+	out := make([]finding.Finding, 0, len(vs))
+	for _, v := range vs {
+		sev, _ := finding.ParseSeverity(v.Severity)
+		out = append(out, finding.Finding{RuleID: v.VulnID, Kind: finding.KindVulnerability, Status: finding.StatusFail,
+			Severity: sev, Title: v.Title, Target: imageTarget, Location: finding.Location{Path: v.Path, Layer: v.Layer},
+			Vulnerability: &finding.Vulnerability{Aliases: v.Aliases, Installed: v.Installed, Fixed: v.Fixed, Fix: v.Status, Score: v.Score,
+				Package: finding.Package{ID: v.Package + "@" + v.Installed, Name: v.Package, Version: v.Installed, Type: v.PkgType}}})
+	}
+	return out
+}
+
+// testSaveScan: SaveScan writes the image's summary, findings and blobs;
+// ImageVulnerabilities reads the vulnerability findings back, most severe
+// first, then by score, then by ID, one advisory's packages in the order
+// the scan listed them.
 func testSaveScan(t *testing.T, open func(t *testing.T) *Store) {
 	s := open(t)
 	reg := mkRegistry(t, s, "r")
@@ -17,36 +40,51 @@ func testSaveScan(t *testing.T, open func(t *testing.T) *Store) {
 	_, err = s.ScanSBOM(ctx, id)
 	wantErr(t, "ScanSBOM before a scan", err, ErrNotFound)
 
+	// In the order the matcher lists them: by severity, then package.
 	vulns := []Vulnerability{
-		{VulnID: "CVE-2024-0003", Package: "zlib", Severity: "low", Score: 3.1},
+		{VulnID: "CVE-2024-0001", Aliases: []string{"GHSA-xxxx", "DSA-1"}, Package: "libssl3", PkgType: "deb", Installed: "3.0.1", Fixed: "3.0.2",
+			Severity: "critical", Score: 9.8, Status: "fixed", Title: "bad", Layer: "sha256:l1", Path: "/var/lib/dpkg/status"},
 		{VulnID: "CVE-2024-0001", Aliases: []string{"GHSA-xxxx", "DSA-1"}, Package: "openssl", PkgType: "deb", Installed: "3.0.1", Fixed: "3.0.2",
 			Severity: "critical", Score: 9.8, Status: "fixed", Title: "bad", Layer: "sha256:l1", Path: "/var/lib/dpkg/status"},
-		{VulnID: "CVE-2024-0002", Package: "curl", Severity: "high", Score: 7.5},
-		{VulnID: "CVE-2024-0004", Package: "bash", Severity: "high", Score: 8.1},
-		{VulnID: "CVE-2024-0005", Package: "tar", Severity: "unknown"},
-		{VulnID: "CVE-2024-0006", Package: "gzip", Severity: "informational"},
+		{VulnID: "CVE-2024-0004", Package: "bash", Severity: "high", Score: 8.1, Status: "affected"},
+		{VulnID: "CVE-2024-0002", Package: "curl", Severity: "high", Score: 7.5, Status: "wont-fix"},
+		{VulnID: "CVE-2024-0009", Package: "curl", Severity: "high", Score: 7.5},
+		{VulnID: "CVE-2024-0008", Package: "wget", Severity: "high", Score: 7.5},
 		{VulnID: "CVE-2024-0007", Package: "xz", Severity: "medium", Score: 5},
+		{VulnID: "CVE-2024-0003", Package: "zlib", Severity: "low", Score: 3.1, Status: "could-not-compare"},
+		{VulnID: "CVE-2024-0006", Package: "gzip", Severity: "informational"},
+		{VulnID: "CVE-2024-0005", Package: "tar", Severity: "unknown"},
 	}
 	at := t0.Add(time.Hour)
 	r := ScanResult{ImageID: id, ScannedAt: at, OS: "Debian GNU/Linux 12 (bookworm)", Packages: 120,
-		Counts: Counts{Critical: 1, High: 2, Medium: 1, Low: 1, Informational: 1, Unknown: 1}, Fixable: 1,
-		SBOM: []byte{0x28, 0xb5, 0x2f, 0xfd, 0}, Vulns: vulns, Report: []byte(`{"image":"app"}`)}
+		Counts: Counts{Critical: 2, High: 4, Medium: 1, Low: 1, Informational: 1, Unknown: 1}, Fixable: 2,
+		SBOM: []byte{0x28, 0xb5, 0x2f, 0xfd, 0}, Findings: vulnFindings(vulns...), Report: []byte(`{"image":"app"}`)}
 	must(t, s.SaveScan(ctx, r, 0))
+	// Another engine's finding about the image is not a vulnerability.
+	must(t, s.tx(ctx, func(c conn) error {
+		return insertFindings(ctx, c, &id, []finding.Finding{{RuleID: "CVE-2024-9999", Kind: finding.KindMisconfiguration,
+			Status: finding.StatusFail, Severity: finding.SeverityCritical, Target: imageTarget}}, at)
+	}))
 
 	im := getImage(t, s, id)
 	want := Image{ID: id, RegistryID: reg.ID, Registry: reg.Host, Repository: "app", Digest: "sha256:a", Tags: []string{"v1"},
-		OS: r.OS, Packages: 120, FirstSeen: t0, LastSeen: t0, ScannedAt: at, Scanned: true, Healthy: false, Counts: r.Counts, Fixable: 1}
+		OS: r.OS, Packages: 120, FirstSeen: t0, LastSeen: t0, ScannedAt: at, Scanned: true, Healthy: false, Counts: r.Counts, Fixable: 2}
 	deepEqual(t, "image after SaveScan", *im, want)
 	got, err := s.ImageVulnerabilities(ctx, id)
 	must(t, err)
 	var order []string
 	for _, v := range got {
-		order = append(order, v.VulnID)
+		order = append(order, v.VulnID+" "+v.Package)
 	}
-	deepEqual(t, "vulnerability order", order, []string{"CVE-2024-0001", "CVE-2024-0004", "CVE-2024-0002", "CVE-2024-0007", "CVE-2024-0003", "CVE-2024-0006", "CVE-2024-0005"})
+	deepEqual(t, "vulnerability order", order, []string{"CVE-2024-0001 libssl3", "CVE-2024-0001 openssl", "CVE-2024-0004 bash",
+		"CVE-2024-0002 curl", "CVE-2024-0008 wget", "CVE-2024-0009 curl", "CVE-2024-0007 xz", "CVE-2024-0003 zlib",
+		"CVE-2024-0006 gzip", "CVE-2024-0005 tar"})
 	full := vulns[1]
 	full.ImageID = id
-	deepEqual(t, "first vulnerability", got[0], full)
+	deepEqual(t, "a vulnerability read back", got[1], full)
+	if wontFix := got[3]; wontFix.Status != "wont-fix" || wontFix.Score != 7.5 || wontFix.Severity != "high" {
+		t.Errorf("a wont-fix vulnerability read back as %+v", wontFix)
+	}
 	report, err := s.ScanReport(ctx, id)
 	must(t, err)
 	sbom, err := s.ScanSBOM(ctx, id)
@@ -57,14 +95,15 @@ func testSaveScan(t *testing.T, open func(t *testing.T) *Store) {
 
 	// A later scan replaces everything; an older one is ignored.
 	later := ScanResult{ImageID: id, ScannedAt: at.Add(time.Hour), Healthy: true, Packages: 3,
-		Vulns: []Vulnerability{{VulnID: "CVE-9", Package: "p", Severity: "low"}}, SBOM: []byte("new"), Report: []byte("{}")}
+		Findings: vulnFindings(Vulnerability{VulnID: "CVE-9", Package: "p", Severity: "low"}), SBOM: []byte("new"), Report: []byte("{}")}
 	must(t, s.SaveScan(ctx, later, 0))
-	older := ScanResult{ImageID: id, ScannedAt: at.Add(30 * time.Minute), Vulns: vulns, SBOM: []byte("old")}
+	older := ScanResult{ImageID: id, ScannedAt: at.Add(30 * time.Minute), Findings: r.Findings, SBOM: []byte("old")}
 	must(t, s.SaveScan(ctx, older, 0))
 	im = getImage(t, s, id)
 	got, _ = s.ImageVulnerabilities(ctx, id)
 	sbom, _ = s.ScanSBOM(ctx, id)
-	if !im.Healthy || im.Packages != 3 || im.Counts != (Counts{}) || !im.ScannedAt.Equal(later.ScannedAt) || len(got) != 1 || string(sbom) != "new" {
+	if !im.Healthy || im.Packages != 3 || im.Counts != (Counts{}) || !im.ScannedAt.Equal(later.ScannedAt) || len(got) != 1 || string(sbom) != "new" ||
+		count(t, s, "SELECT COUNT(*) FROM findings WHERE image_id = ? AND kind = 'misconfiguration'", id) != 1 {
 		t.Errorf("after a later and an older scan: %+v, %d vulns, sbom %q", im, len(got), sbom)
 	}
 
@@ -73,7 +112,7 @@ func testSaveScan(t *testing.T, open func(t *testing.T) *Store) {
 	for i := range many {
 		many[i] = Vulnerability{VulnID: fmt.Sprintf("CVE-2000-%04d", i), Package: "p", Severity: "medium"}
 	}
-	must(t, s.SaveScan(ctx, ScanResult{ImageID: id, ScannedAt: at.Add(2 * time.Hour), Vulns: many}, 0))
+	must(t, s.SaveScan(ctx, ScanResult{ImageID: id, ScannedAt: at.Add(2 * time.Hour), Findings: vulnFindings(many...)}, 0))
 	got, _ = s.ImageVulnerabilities(ctx, id)
 	if len(got) != len(many) {
 		t.Errorf("saved %d findings, read %d", len(many), len(got))
@@ -103,12 +142,12 @@ func testSaveScanAtomic(t *testing.T, open func(t *testing.T) *Store) {
 	reg := mkRegistry(t, s, "r")
 	id := mkImage(t, s, reg.ID, "app", "sha256:a", "v1", t0)
 	first := ScanResult{ImageID: id, ScannedAt: t0, Healthy: true, Packages: 5, SBOM: []byte("sbom1"), Report: []byte("r1"),
-		Vulns: []Vulnerability{{VulnID: "CVE-1", Package: "a", Severity: "low"}}}
+		Findings: vulnFindings(Vulnerability{VulnID: "CVE-1", Package: "a", Severity: "low"})}
 	must(t, s.SaveScan(ctx, first, 0))
 	before := getImage(t, s, id)
 
 	second := ScanResult{ImageID: id, ScannedAt: t0.Add(time.Hour), Packages: 9, Counts: Counts{Critical: 3}, SBOM: []byte("sbom2"), Report: []byte("r2"),
-		Vulns: []Vulnerability{{VulnID: "CVE-2", Package: "b", Severity: "critical"}, {VulnID: "CVE-3", Package: "c", Severity: "critical"}}}
+		Findings: vulnFindings(Vulnerability{VulnID: "CVE-2", Package: "b", Severity: "critical"}, Vulnerability{VulnID: "CVE-3", Package: "c", Severity: "critical"})}
 	err := s.SaveScan(ctx, second, 424242)
 	wantErr(t, "SaveScan with a missing job", err, ErrNotFound)
 

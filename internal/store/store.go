@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -43,6 +44,19 @@ type Store struct {
 // path or sqlite:///path/bulwark.db for SQLite (directories are created),
 // or a postgres:// or postgresql:// URL for PostgreSQL.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	s, err := connect(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx, math.MaxInt64); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", redact(dsn), err)
+	}
+	return s, nil
+}
+
+// connect opens dsn without migrating it.
+func connect(dsn string) (*Store, error) {
 	kind, target, err := parseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -57,10 +71,6 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	s.dsn = dsn
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open %s: %w", redact(dsn), err)
-	}
 	return s, nil
 }
 
