@@ -23,6 +23,9 @@ type LibraryCase struct {
 	Want finding.Status `json:"want"`
 	// Params translate the library's constraint parameters.
 	Params map[string]any `json:"params,omitempty"`
+	// Scope translates the constraint's match and exemptions (Gatekeeper's
+	// exemptImages are Bulwark's excludedImages).
+	Scope *policy.Scope `json:"scope,omitempty"`
 	// Differs explains why Bulwark's verdict is the opposite of Want on
 	// purpose; the test then expects the opposite.
 	Differs string `json:"differs,omitempty"`
@@ -70,7 +73,12 @@ func runManifest(t *testing.T, manifest string, byID map[string]*policy.Rule) {
 			want = opposite(want)
 		}
 		for i, doc := range docs {
-			res, err := Evaluate(r, Case{Name: lc.File, Params: lc.Params, Object: doc})
+			c, err := libraryCase(lc, doc)
+			if err != nil {
+				t.Errorf("%s document %d: %v", lc.File, i, err)
+				continue
+			}
+			res, err := Evaluate(r, c)
 			if err != nil {
 				t.Errorf("%s document %d: %v", lc.File, i, err)
 				continue

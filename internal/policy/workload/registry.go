@@ -11,5 +11,26 @@ import "github.com/bulwarksec/bulwark/internal/policy"
 func Rules() []*policy.Rule {
 	return []*policy.Rule{
 		noPrivilege,
+		noPrivilegeEscalation,
+		blockHostNamespace,
+		hostNetworkPorts,
+		allowedHostPaths,
+		allowedCapabilities,
+		disallowedCapabilities,
+		noSysAdminCapability,
+		allowedUsersGroups,
+		readOnlyRootFilesystem,
+		allowedSeccompProfiles,
+		allowedAppArmorProfiles,
+		seLinux,
+		allowedProcMountType,
+		allowedSysctls,
+		forbiddenSysctls,
+		allowedVolumeTypes,
+		allowedFlexVolumeDrivers,
+		noAutomountToken,
+		windowsNoHostProcess,
+		windowsNoContainerAdmin,
+		windowsAllowedUserNames,
 	}
 }
