@@ -2,6 +2,7 @@ package workload
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
@@ -47,6 +48,9 @@ type hostPathList struct {
 
 func checkHostPaths(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 	pod := in.Object.Pod
+	if !slices.ContainsFunc(pod.Spec.Volumes, func(v corev1.Volume) bool { return v.HostPath != nil }) {
+		return nil, nil
+	}
 	windows := isWindowsPod(pod.Spec)
 	param := "allowedHostPaths"
 	if windows {
@@ -119,10 +123,5 @@ func mountedByAny(pod *policy.Pod, volume string) bool {
 }
 
 func mountsVolume(ms []corev1.VolumeMount, volume string) bool {
-	for _, m := range ms {
-		if m.Name == volume {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(ms, func(m corev1.VolumeMount) bool { return m.Name == volume })
 }

@@ -39,6 +39,9 @@ func readIDRule(in *policy.Input, field string, strategies ...string) (idRule, e
 	if !slices.Contains(strategies, r.strategy) {
 		return r, fmt.Errorf("parameter %sRule %q: want one of %v", field, r.strategy, strategies)
 	}
+	if r.strategy == runAsAny || r.strategy == mustRunAsNonRoot {
+		return r, nil // no ranges to read: the common case costs no decoding
+	}
 	var list struct {
 		Ranges []idRange `json:"ranges"`
 	}

@@ -47,6 +47,9 @@ type seLinuxOptionsList struct {
 }
 
 func checkSELinux(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
+	if !anySELinuxOptions(in) {
+		return nil, nil
+	}
 	allowed, err := seLinuxJudge(in)
 	if err != nil {
 		return nil, err
@@ -64,6 +67,17 @@ func checkSELinux(_ context.Context, in *policy.Input) ([]policy.Violation, erro
 		}
 	}
 	return vs, nil
+}
+
+// anySELinuxOptions reports whether the pod or a covered container sets
+// seLinuxOptions, so that pods without any cost no parameter decoding.
+func anySELinuxOptions(in *policy.Input) bool {
+	if sc := in.Object.Pod.Spec.SecurityContext; sc != nil && sc.SELinuxOptions != nil {
+		return true
+	}
+	return slices.ContainsFunc(in.Containers(), func(c policy.Container) bool {
+		return c.SecurityContext != nil && c.SecurityContext.SELinuxOptions != nil
+	})
 }
 
 // seLinuxJudge returns the test of one seLinuxOptions for the rule's mode.
