@@ -16,10 +16,12 @@ type checkFunc = func(context.Context, *policy.Input) ([]policy.Violation, error
 // the rule was enabled would only block that edit. Gatekeeper's templates,
 // which Azure Policy runs, skip UPDATE for the same reason. Workload kinds
 // are still judged on UPDATE: their pod template is what the next rollout
-// will run.
+// will run. So is an UPDATE of the ephemeralcontainers subresource, the
+// one way a running pod gains a container (kubectl debug), which
+// Gatekeeper's blanket skip lets through.
 func exceptPodUpdate(check checkFunc) checkFunc {
 	return func(ctx context.Context, in *policy.Input) ([]policy.Violation, error) {
-		if in.Request != nil && in.Request.Operation == "UPDATE" && in.Object.Kind == "Pod" {
+		if r := in.Request; r != nil && r.Operation == "UPDATE" && in.Object.Kind == "Pod" && r.SubResource != "ephemeralcontainers" {
 			return nil, nil
 		}
 		return check(ctx, in)
