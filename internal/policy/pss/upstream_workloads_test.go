@@ -17,14 +17,16 @@ import (
 
 // TestUpstreamWorkloadKinds wraps pod variants (Bulwark's own corpus of
 // edge cases and every distinct pod of upstream's fixtures) in each
-// workload kind and wants, at every version and both levels, Bulwark's
-// verdict on the wrapped object to be upstream's on the bare pod, and every
-// violation path to point into the kind's pod template.
+// workload kind and wants, at every version (and one past the newest) and
+// both levels, Bulwark's verdict on the wrapped object to be upstream's on
+// the bare pod, and every violation path to point into the kind's pod
+// template.
 func TestUpstreamWorkloadKinds(t *testing.T) {
 	pods := append(corpusPods(t), distinctFixturePods(t)...)
 	u, b := newUpstreamJudge(t), newBulwarkJudge()
+	// A version newer than the newest check is judged as latest by both.
 	versions := []api.Version{api.LatestVersion()}
-	for minor := 0; minor <= newestMinor(t); minor++ {
+	for minor := 0; minor <= newestMinor(t)+1; minor++ {
 		versions = append(versions, api.MajorMinorVersion(1, minor))
 	}
 	var n tally
