@@ -80,9 +80,18 @@ func ReadConfig(r io.Reader) (*Config, error) {
 
 // pssEffect returns the effect the PSS levels give a rule of level lvl:
 // the strongest of enforce, warn and audit whose level includes it
-// (restricted includes baseline).
-func (c PSSConfig) pssEffect(lvl string) Effect {
-	includes := func(set string) bool { return set == "restricted" || (set == "baseline" && lvl == "baseline") }
+// (restricted includes baseline, except a baseline rule that a restricted
+// rule overrides at the configured version).
+func (c PSSConfig) pssEffect(lvl string, overridden bool) Effect {
+	includes := func(set string) bool {
+		switch set {
+		case "restricted":
+			return lvl == "restricted" || !overridden
+		case "baseline":
+			return lvl == "baseline"
+		}
+		return false
+	}
 	switch {
 	case includes(c.Enforce):
 		return EffectDeny

@@ -52,12 +52,13 @@ func New(rules []*Rule, cfg *Config, opts Options) (*Engine, error) {
 		e.onError = EffectWarn
 	}
 	seen := make(map[string]bool, len(rules))
+	overridden := overriddenRules(rules, cfg, v)
 	for _, r := range rules {
 		if seen[r.ID] {
 			return nil, fmt.Errorf("duplicate rule ID %s", r.ID)
 		}
 		seen[r.ID] = true
-		b, err := bind(r, cfg)
+		b, err := bind(r, cfg, overridden[r.ID])
 		if err != nil {
 			return nil, err
 		}
@@ -73,11 +74,30 @@ func New(rules []*Rule, cfg *Config, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-func bind(r *Rule, cfg *Config) (*bound, error) {
+// overriddenRules returns the IDs of the baseline rules that a restricted
+// rule in the set replaces at version v. A restricted rule the
+// configuration disables replaces nothing, so its baseline counterpart
+// still covers the restricted level.
+func overriddenRules(rules []*Rule, cfg *Config, v Version) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range rules {
+		if cfg.Rules[r.ID].Effect == EffectDisabled {
+			continue
+		}
+		for _, o := range r.Overrides {
+			if v.AtLeast(o.Since) {
+				out[o.Rule] = true
+			}
+		}
+	}
+	return out
+}
+
+func bind(r *Rule, cfg *Config, overridden bool) (*bound, error) {
 	rc := cfg.Rules[r.ID]
 	b := &bound{rule: r, effect: r.Effect, kinds: make(map[string]bool, len(r.Kinds))}
 	if r.Level != "" {
-		b.effect = cfg.PSS.pssEffect(r.Level)
+		b.effect = cfg.PSS.pssEffect(r.Level, overridden)
 	}
 	if rc.Effect != "" {
 		e, err := ParseEffect(string(rc.Effect))

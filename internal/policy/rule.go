@@ -46,6 +46,12 @@ type Rule struct {
 	// "restricted") of a pss rule, whose default effect then follows the
 	// configuration's PSS levels instead of Effect.
 	Level string
+	// Overrides names the baseline rules a restricted pss rule replaces
+	// from a version on, as upstream's checks declare it: at the
+	// restricted level only the stricter rule runs, so the pair reports
+	// (and admits) exactly as Pod Security Admission does, including the
+	// Windows pods that restricted rules exempt.
+	Overrides []Override
 	// Kinds lists the object kinds the rule reads ("Pod", "Service", ...);
 	// PodKinds is every kind that carries a pod template.
 	Kinds []string
@@ -54,6 +60,14 @@ type Rule struct {
 	// Check returns the object's violations of the rule; an error means the
 	// rule could not be evaluated (status error), not a violation.
 	Check func(ctx context.Context, in *Input) ([]Violation, error)
+}
+
+// Override is one baseline rule a restricted rule replaces.
+type Override struct {
+	// Rule is the baseline rule's ID.
+	Rule string
+	// Since is the minor version (of 1.x) from which the override holds.
+	Since int
 }
 
 // References ties a rule to the standards it implements.

@@ -3,6 +3,7 @@ package policytest
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/bulwarksec/bulwark/internal/finding"
@@ -29,6 +30,10 @@ type LibraryCase struct {
 	// Differs explains why Bulwark's verdict is the opposite of Want on
 	// purpose; the test then expects the opposite.
 	Differs string `json:"differs,omitempty"`
+	// Docs, when set, limits the case to these documents of File (from 0),
+	// so that a few examples of a file can differ; an entry without Docs
+	// covers the documents that no entry for the same rule and file lists.
+	Docs []int `json:"docs,omitempty"`
 }
 
 // RunLibrary runs every manifest matching glob (a YAML list of
@@ -58,6 +63,15 @@ func runManifest(t *testing.T, manifest string, byID map[string]*policy.Rule) {
 	if err := yaml.UnmarshalStrict(data, &cs); err != nil {
 		t.Fatalf("%s: %v", manifest, err)
 	}
+	var n struct{ docs, differ int }
+	defer func() {
+		t.Logf("%s: %d examples judged, %d with the library's verdict, %d differing on purpose", manifest, n.docs, n.docs-n.differ, n.differ)
+	}()
+	listed := map[[2]string][]int{}
+	for _, lc := range cs {
+		k := [2]string{lc.Rule, lc.File}
+		listed[k] = append(listed[k], lc.Docs...)
+	}
 	for _, lc := range cs {
 		r := byID[lc.Rule]
 		if r == nil {
@@ -72,7 +86,17 @@ func runManifest(t *testing.T, manifest string, byID map[string]*policy.Rule) {
 		if lc.Differs != "" {
 			want = opposite(want)
 		}
+		if len(lc.Docs) > 0 && slices.Max(lc.Docs) >= len(docs) {
+			t.Errorf("%s lists document %d of %d", lc.File, slices.Max(lc.Docs), len(docs))
+		}
 		for i, doc := range docs {
+			if !lc.covers(i, listed[[2]string{lc.Rule, lc.File}]) {
+				continue
+			}
+			n.docs++
+			if lc.Differs != "" {
+				n.differ++
+			}
 			c, err := libraryCase(lc, doc)
 			if err != nil {
 				t.Errorf("%s document %d: %v", lc.File, i, err)
@@ -89,6 +113,15 @@ func runManifest(t *testing.T, manifest string, byID map[string]*policy.Rule) {
 			}
 		}
 	}
+}
+
+// covers reports whether the case judges document i of its file, given
+// the documents that entries with Docs list for the same rule and file.
+func (lc LibraryCase) covers(i int, listed []int) bool {
+	if lc.Docs != nil {
+		return slices.Contains(lc.Docs, i)
+	}
+	return !slices.Contains(listed, i)
 }
 
 func opposite(s finding.Status) finding.Status {

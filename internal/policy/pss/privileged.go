@@ -22,8 +22,7 @@ var privileged = &policy.Rule{
 		var vs []policy.Violation
 		for _, c := range in.Containers() {
 			if sc := c.SecurityContext; sc != nil && sc.Privileged != nil && *sc.Privileged {
-				vs = append(vs, policy.Violation{Path: c.Field("securityContext.privileged"), Container: c.Name,
-					Message: "container " + c.Name + " must not set securityContext.privileged=true"})
+				vs = append(vs, containerViolation(c, "securityContext.privileged", "must not set securityContext.privileged=true"))
 			}
 		}
 		return vs, nil
