@@ -9,7 +9,8 @@ import (
 
 // noPrivilege implements Azure Policy's "Kubernetes cluster should not
 // allow privileged containers" (Gatekeeper's k8spspprivilegedcontainer):
-// every container, init and ephemeral ones included.
+// every container, init and ephemeral ones included; a pod UPDATE is not
+// judged again (see exceptPodUpdate).
 var noPrivilege = &policy.Rule{
 	ID:       "k8s.noPrivilege",
 	Title:    "Kubernetes cluster should not allow privileged containers",
@@ -24,7 +25,7 @@ var noPrivilege = &policy.Rule{
 	},
 	Effect: policy.EffectDeny,
 	Kinds:  policy.PodKinds(),
-	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
+	Check: exceptPodUpdate(func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		var vs []policy.Violation
 		for _, c := range in.Containers() {
 			if sc := c.SecurityContext; sc != nil && sc.Privileged != nil && *sc.Privileged {
@@ -33,5 +34,5 @@ var noPrivilege = &policy.Rule{
 			}
 		}
 		return vs, nil
-	},
+	}),
 }
