@@ -11,6 +11,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -87,6 +88,7 @@ var decoders = map[string]decoder{
 	"rbac.authorization.k8s.io/ClusterRole":        plain(func() any { return new(rbacv1.ClusterRole) }),
 	"rbac.authorization.k8s.io/RoleBinding":        plain(func() any { return new(rbacv1.RoleBinding) }),
 	"rbac.authorization.k8s.io/ClusterRoleBinding": plain(func() any { return new(rbacv1.ClusterRoleBinding) }),
+	"storage.k8s.io/StorageClass":                  plain(func() any { return new(storagev1.StorageClass) }),
 }
 
 func template(mk func() any, get func(any) (*metav1.ObjectMeta, *corev1.PodTemplateSpec)) decoder {

@@ -136,7 +136,7 @@ type Result struct {
 func (e *Engine) Evaluate(ctx context.Context, obj *Object, req *Request) []Result {
 	out := make([]Result, 0, len(e.rules))
 	for _, b := range e.rules {
-		if !b.kinds[obj.Kind] {
+		if !b.kinds[obj.Kind] && !b.kinds[AnyKind] {
 			continue
 		}
 		res := Result{Rule: b.rule, Effect: b.effect}
@@ -190,7 +190,8 @@ func (e *Engine) Rules() []*Rule {
 	return out
 }
 
-// Kinds returns the kinds some enabled rule reads, sorted.
+// Kinds returns the kinds some enabled rule reads, sorted; AnyKind among
+// them means some rule reads every kind.
 func (e *Engine) Kinds() []string {
 	var out []string
 	for _, b := range e.rules {

@@ -1,6 +1,9 @@
 package policy
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // Input is what a rule's Check reads: the object, the rule's parameters and
 // the context of the request.
@@ -44,6 +47,9 @@ type Request struct {
 	// SubResource is set for requests on a subresource ("status").
 	SubResource string
 	DryRun      bool
+	// OldObject is the object before an UPDATE, as the API server sent it
+	// (JSON), for the few rules that judge a change; nil otherwise.
+	OldObject json.RawMessage
 }
 
 // ImageHealth answers whether an image is healthy (its last scan met the

@@ -40,6 +40,15 @@ type Pod struct {
 	SpecPath string
 }
 
+// AnyKind in a rule's Kinds makes the engine run the rule on every kind.
+const AnyKind = "*"
+
+// Group returns the object's API group, "" for the core group ("v1").
+func (o *Object) Group() string {
+	group, _ := parseGroupVersion(o.APIVersion)
+	return group
+}
+
 // Namespace returns the object's namespace, "" for cluster-scoped objects.
 func (o *Object) Namespace() string { return o.Meta.Namespace }
 

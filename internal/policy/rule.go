@@ -53,7 +53,8 @@ type Rule struct {
 	// Windows pods that restricted rules exempt.
 	Overrides []Override
 	// Kinds lists the object kinds the rule reads ("Pod", "Service", ...);
-	// PodKinds is every kind that carries a pod template.
+	// PodKinds is every kind that carries a pod template. AnyKind is for
+	// rules whose kind is a parameter (Azure's BlockResource).
 	Kinds []string
 	// Params declares the rule's parameters with their defaults.
 	Params []Param
