@@ -25,7 +25,7 @@ var blockDefaultNamespace = &policy.Rule{
 	Remediation: "Create a namespace per application or team and deploy there (metadata.namespace).",
 	References: policy.References{
 		Azure: "9f061a12-e40d-4183-a00e-171812443373",
-		CIS:   "5.6.4", // 5.7.4 before CIS 1.9; 5.6.4 in 1.12, the reference Bulwark implements
+		CIS:   "5.6.4", // 5.7.4 in older benchmark versions; 5.6.4 in CIS 1.12, the reference Bulwark uses
 		URLs:  []string{"https://aka.ms/kubepolicydoc"},
 	},
 	Effect: policy.EffectAudit,
