@@ -14,9 +14,8 @@ import (
 // container-enforce-probes v2, Gatekeeper's requiredprobes): each regular
 // container has every required probe, with a handler. Init containers are
 // not checked, as in Azure's template. A gRPC handler counts, which the
-// templates' list (tcpSocket, httpGet, exec) predates. An UPDATE of a Pod
-// is not judged, as in Gatekeeper's template: a pod's probes cannot
-// change, so refusing the update would only block label edits.
+// templates' list (tcpSocket, httpGet, exec) predates. No UPDATE of a Pod
+// is judged, as in Gatekeeper's template: a pod's probes cannot change.
 var enforceProbes = &policy.Rule{
 	ID:       "k8s.enforceProbes",
 	Title:    "Ensure cluster containers have readiness or liveness probes configured",
@@ -32,10 +31,7 @@ var enforceProbes = &policy.Rule{
 	Kinds:  policy.PodKinds(),
 	Params: []policy.Param{{Name: "requiredProbes", Default: []string{"readinessProbe", "livenessProbe"},
 		Doc: "Probes every container must define: livenessProbe, readinessProbe, startupProbe."}},
-	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		if in.Object.Kind == "Pod" && in.Request != nil && in.Request.Operation == "UPDATE" {
-			return nil, nil
-		}
+	Check: exceptPodUpdateBut(func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		var vs []policy.Violation
 		for _, c := range in.Containers() {
 			if c.Type != policy.Regular {
@@ -53,7 +49,7 @@ var enforceProbes = &policy.Rule{
 			}
 		}
 		return vs, nil
-	},
+	}),
 }
 
 func probe(c policy.Container, name string) (*corev1.Probe, error) {

@@ -14,7 +14,8 @@ import (
 // (template container-resource-limits v3, Gatekeeper's containerlimits):
 // every container and init container sets a CPU and a memory limit, each
 // at most the parameter. Quantities are compared as Kubernetes reads them
-// (resource.Quantity), not by the templates' suffix tables.
+// (resource.Quantity), not by the templates' suffix tables. A Pod UPDATE
+// is judged only when it resizes the pod.
 var resourceLimits = &policy.Rule{
 	ID:       "k8s.resourceLimits",
 	Title:    "Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits",
@@ -32,7 +33,7 @@ var resourceLimits = &policy.Rule{
 		{Name: "cpuLimit", Default: "", Doc: "Largest CPU limit allowed (200m). Empty: a limit is required, any size; -1: no CPU limit required (Gatekeeper's convention)."},
 		{Name: "memoryLimit", Default: "", Doc: "Largest memory limit allowed (1Gi). Empty: a limit is required, any size; -1: no memory limit required."},
 	},
-	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
+	Check: exceptPodUpdateBut(func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		var vs []policy.Violation
 		for _, l := range limitParams {
 			if in.Params.String(l.param) == "-1" {
@@ -45,7 +46,7 @@ var resourceLimits = &policy.Rule{
 			vs = append(vs, limitViolations(resourceContainers(in), l.resource, max)...)
 		}
 		return vs, nil
-	},
+	}, "resize"),
 }
 
 // limitParams ties each limited resource to the parameter bounding it.

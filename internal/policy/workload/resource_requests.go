@@ -12,7 +12,7 @@ import (
 // container-resource-requests v1): every container and init container
 // requests CPU and memory. Unlike Gatekeeper's containerrequests it sets
 // no maximum. A limit alone counts as a request, as the API server copies
-// it into the pod.
+// it into the pod. A Pod UPDATE is judged only when it resizes the pod.
 var resourceRequests = &policy.Rule{
 	ID:       "k8s.resourceRequests",
 	Title:    "Kubernetes cluster containers CPU and memory resource requests must be defined",
@@ -26,7 +26,7 @@ var resourceRequests = &policy.Rule{
 	},
 	Effect: policy.EffectDeny,
 	Kinds:  policy.PodKinds(),
-	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
+	Check: exceptPodUpdateBut(func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		var vs []policy.Violation
 		for _, c := range resourceContainers(in) {
 			for _, r := range computeResources {
@@ -37,5 +37,5 @@ var resourceRequests = &policy.Rule{
 			}
 		}
 		return vs, nil
-	},
+	}, "resize"),
 }

@@ -14,7 +14,8 @@ import (
 // needs the namespace's Secrets, which Bulwark does not hold at admission.
 // At admission the ServiceAccount plugin has already copied the service
 // account's pull secrets into a Pod, so a Pod passes on those too; a pod
-// template in CI must name them itself.
+// template in CI must name them itself. Pull secrets cannot change on a
+// Pod, so a Pod UPDATE is judged only when it adds ephemeral containers.
 var restrictedImagePulls = &policy.Rule{
 	ID:       "k8s.restrictedImagePulls",
 	Title:    "Kubernetes cluster containers should only pull images when image pull secrets are present",
@@ -28,12 +29,12 @@ var restrictedImagePulls = &policy.Rule{
 	},
 	Effect: policy.EffectAudit,
 	Kinds:  policy.PodKinds(),
-	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
+	Check: exceptPodUpdate(func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		pod := in.Object.Pod
 		if pod == nil || len(pod.Spec.ImagePullSecrets) > 0 || len(in.Containers()) == 0 {
 			return nil, nil
 		}
 		return []policy.Violation{{Path: pod.SpecPath + ".imagePullSecrets",
 			Message: "the pod names no image pull secrets, so its images are pulled unauthenticated"}}, nil
-	},
+	}),
 }

@@ -14,7 +14,7 @@ import (
 // pod (spec.os.name windows, or a kubernetes.io/os=windows node selector),
 // a container that requests CPU or memory must also limit it, at no less
 // than the request; a container that requests nothing passes, as the
-// definition says.
+// definition says. A Pod UPDATE is judged only when it resizes the pod.
 var windowsContainerResourceLimits = &policy.Rule{
 	ID:       "k8s.windowsContainerResourceLimits",
 	Title:    "Kubernetes cluster Windows containers should not overcommit cpu and memory",
@@ -28,7 +28,7 @@ var windowsContainerResourceLimits = &policy.Rule{
 	},
 	Effect: policy.EffectAudit,
 	Kinds:  policy.PodKinds(),
-	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
+	Check: exceptPodUpdateBut(func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		if in.Object.Pod == nil || !windowsPod(in.Object.Pod.Spec) {
 			return nil, nil
 		}
@@ -41,7 +41,7 @@ var windowsContainerResourceLimits = &policy.Rule{
 			}
 		}
 		return vs, nil
-	},
+	}, "resize"),
 }
 
 // windowsPod reports whether the pod can only run on Windows nodes.
