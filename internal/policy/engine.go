@@ -113,8 +113,14 @@ func bind(r *Rule, cfg *Config, overridden bool) (*bound, error) {
 	if b.scope, err = compileScope(cfg.Scope.over(rc.Scope)); err != nil {
 		return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 	}
-	for _, k := range r.Kinds {
-		b.kinds[k] = true
+	kinds := r.Kinds
+	if r.KindParam != "" {
+		kinds = []string{b.params.String(r.KindParam)}
+	}
+	for _, k := range kinds {
+		if k != "" {
+			b.kinds[k] = true
+		}
 	}
 	return b, nil
 }
@@ -136,7 +142,7 @@ type Result struct {
 func (e *Engine) Evaluate(ctx context.Context, obj *Object, req *Request) []Result {
 	out := make([]Result, 0, len(e.rules))
 	for _, b := range e.rules {
-		if !b.kinds[obj.Kind] && !b.kinds[AnyKind] {
+		if !b.kinds[obj.Kind] {
 			continue
 		}
 		res := Result{Rule: b.rule, Effect: b.effect}
@@ -190,8 +196,7 @@ func (e *Engine) Rules() []*Rule {
 	return out
 }
 
-// Kinds returns the kinds some enabled rule reads, sorted; AnyKind among
-// them means some rule reads every kind.
+// Kinds returns the kinds some enabled rule reads, sorted.
 func (e *Engine) Kinds() []string {
 	var out []string
 	for _, b := range e.rules {

@@ -40,9 +40,6 @@ type Pod struct {
 	SpecPath string
 }
 
-// AnyKind in a rule's Kinds makes the engine run the rule on every kind.
-const AnyKind = "*"
-
 // Group returns the object's API group, "" for the core group ("v1").
 func (o *Object) Group() string {
 	group, _ := parseGroupVersion(o.APIVersion)

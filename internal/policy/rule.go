@@ -53,9 +53,13 @@ type Rule struct {
 	// Windows pods that restricted rules exempt.
 	Overrides []Override
 	// Kinds lists the object kinds the rule reads ("Pod", "Service", ...);
-	// PodKinds is every kind that carries a pod template. AnyKind is for
-	// rules whose kind is a parameter (Azure's BlockResource).
+	// PodKinds is every kind that carries a pod template.
 	Kinds []string
+	// KindParam, when set, names the string parameter that holds the one
+	// kind the rule reads instead of Kinds (Azure's BlockResource and
+	// EnforceResourceAnnotation take the kind as a parameter); while it is
+	// empty the rule reads nothing, so the webhook need not see every kind.
+	KindParam string
 	// Params declares the rule's parameters with their defaults.
 	Params []Param
 	// Check returns the object's violations of the rule; an error means the

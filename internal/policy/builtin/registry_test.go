@@ -20,7 +20,7 @@ func TestRegistry(t *testing.T) {
 		if !id.MatchString(r.ID) {
 			t.Errorf("rule ID %q: want pss.<check> or k8s.<name>", r.ID)
 		}
-		if r.Title == "" || r.Rationale == "" || r.Remediation == "" || r.Severity == 0 || len(r.Kinds) == 0 || r.Check == nil {
+		if r.Title == "" || r.Rationale == "" || r.Remediation == "" || r.Severity == 0 || (len(r.Kinds) == 0 && r.KindParam == "") || r.Check == nil {
 			t.Errorf("rule %s lacks a title, rationale, remediation, severity, kinds or check", r.ID)
 		}
 		if (r.Level == "") == (r.Effect == "") {

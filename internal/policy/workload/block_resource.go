@@ -11,7 +11,8 @@ import (
 // blockResource implements Azure Policy's "Kubernetes clusters should
 // restrict creation of given resource type" (template block-resource v1,
 // preview): any object of the configured kind in one of the configured
-// API groups fails, in the namespaces the rule's scope covers.
+// API groups fails, in the namespaces the rule's scope covers. The engine
+// runs it on the configured kind only (KindParam), so by default on none.
 var blockResource = &policy.Rule{
 	ID:       "k8s.blockResource",
 	Title:    "Kubernetes clusters should restrict creation of given resource type",
@@ -23,8 +24,8 @@ var blockResource = &policy.Rule{
 		Azure: "b81f454c-eebb-4e4f-9dfe-dca060e8a8fd",
 		URLs:  []string{"https://aka.ms/kubepolicydoc"},
 	},
-	Effect: policy.EffectAudit,
-	Kinds:  []string{policy.AnyKind},
+	Effect:    policy.EffectAudit,
+	KindParam: "kind",
 	Params: []policy.Param{
 		{Name: "kind", Default: "", Doc: `Kind to refuse ("Pod"), case-sensitive. Empty refuses nothing.`},
 		{Name: "apiGroups", Default: []string{""}, Doc: `API groups of the kind ("" is the core group, "*" any group).`},
@@ -32,7 +33,7 @@ var blockResource = &policy.Rule{
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		o := in.Object
 		groups := in.Params.Strings("apiGroups")
-		if o.Kind != in.Params.String("kind") || !(slices.Contains(groups, o.Group()) || slices.Contains(groups, "*")) {
+		if !slices.Contains(groups, o.Group()) && !slices.Contains(groups, "*") {
 			return nil, nil
 		}
 		return []policy.Violation{{Path: "kind",

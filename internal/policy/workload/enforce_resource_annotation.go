@@ -14,7 +14,8 @@ import (
 // object of the configured kind carries each annotation, with a value
 // matching its regular expression. The parameter keeps Azure's shape
 // ({"annotations": [{"key", "allowedRegex"}]}) so an assignment's values
-// can be copied. Azure matches the kind in the core API group only; here
+// can be copied. The engine runs it on the configured kind only
+// (KindParam). Azure matches the kind in the core API group only; here
 // any group's kind of that name is checked.
 var enforceResourceAnnotation = &policy.Rule{
 	ID:       "k8s.enforceResourceAnnotation",
@@ -27,17 +28,14 @@ var enforceResourceAnnotation = &policy.Rule{
 		Azure: "9a5f4e39-e427-4d5d-ae73-93db00328bec",
 		URLs:  []string{"https://aka.ms/kubepolicydoc"},
 	},
-	Effect: policy.EffectAudit,
-	Kinds:  []string{policy.AnyKind},
+	Effect:    policy.EffectAudit,
+	KindParam: "kind",
 	Params: []policy.Param{
 		{Name: "kind", Default: "", Doc: `Kind the annotations are required on ("Service"), case-sensitive. Empty checks nothing.`},
 		{Name: "annotations", Default: map[string]any{"annotations": []any{}},
 			Doc: `Required annotations as Azure writes them: {"annotations": [{"key": "owner", "allowedRegex": "^team-"}]}; an empty allowedRegex allows any value.`},
 	},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		if in.Object.Kind != in.Params.String("kind") {
-			return nil, nil
-		}
 		reqs, err := requiredAnnotations(in.Params.Object("annotations"))
 		if err != nil {
 			return nil, err
