@@ -24,6 +24,8 @@ type bound struct {
 	params Params
 	scope  *scope
 	kinds  map[string]bool
+	// bareKind matches kinds by name alone, in any group (KindParam rules).
+	bareKind bool
 }
 
 // Options are the engine's injected dependencies.
@@ -115,7 +117,9 @@ func bind(r *Rule, cfg *Config, overridden bool) (*bound, error) {
 	}
 	kinds := r.Kinds
 	if r.KindParam != "" {
-		kinds = []string{b.params.String(r.KindParam)}
+		// The parameter names a bare kind whatever its group (the rule
+		// checks the group itself, as Azure's apiGroups parameter says).
+		kinds, b.bareKind = []string{b.params.String(r.KindParam)}, true
 	}
 	for _, k := range kinds {
 		if k != "" {
@@ -141,8 +145,9 @@ type Result struct {
 // admission.
 func (e *Engine) Evaluate(ctx context.Context, obj *Object, req *Request) []Result {
 	out := make([]Result, 0, len(e.rules))
+	key := obj.KindKey()
 	for _, b := range e.rules {
-		if !b.kinds[obj.Kind] {
+		if !b.kinds[key] && !(b.bareKind && b.kinds[obj.Kind]) {
 			continue
 		}
 		res := Result{Rule: b.rule, Effect: b.effect}

@@ -46,6 +46,19 @@ func (o *Object) Group() string {
 	return group
 }
 
+// KindKey is the name rules list the object's kind by: the bare kind for
+// the kinds Bulwark decodes (and any core-group kind), "group/Kind" for
+// the others, so that a custom resource that reuses a built-in name
+// (Knative's serving.knative.dev Service) never reaches the rules written
+// for the built-in kind.
+func (o *Object) KindKey() string {
+	g := o.Group()
+	if _, known := decoders[g+"/"+o.Kind]; known || g == "" {
+		return o.Kind
+	}
+	return g + "/" + o.Kind
+}
+
 // Namespace returns the object's namespace, "" for cluster-scoped objects.
 func (o *Object) Namespace() string { return o.Meta.Namespace }
 

@@ -52,8 +52,9 @@ type Rule struct {
 	// (and admits) exactly as Pod Security Admission does, including the
 	// Windows pods that restricted rules exempt.
 	Overrides []Override
-	// Kinds lists the object kinds the rule reads ("Pod", "Service", ...);
-	// PodKinds is every kind that carries a pod template.
+	// Kinds lists the object kinds the rule reads ("Pod", "Service", ...),
+	// as Object.KindKey names them ("group/Kind" for kinds Bulwark does
+	// not decode); PodKinds is every kind that carries a pod template.
 	Kinds []string
 	// KindParam, when set, names the string parameter that holds the one
 	// kind the rule reads instead of Kinds (Azure's BlockResource and

@@ -19,7 +19,7 @@ import (
 // Case is one object with the verdict a rule must give it.
 type Case struct {
 	Name string `json:"name"`
-	// Want is pass or fail.
+	// Want is pass, fail, error or skip (the rule does not apply).
 	Want finding.Status `json:"want"`
 	// Params and Scope configure the rule for this case.
 	Params map[string]any `json:"params,omitempty"`
@@ -107,8 +107,9 @@ func Evaluate(r *policy.Rule, c Case) (policy.Result, error) {
 		return policy.Result{}, fmt.Errorf("case %q: %w", c.Name, err)
 	}
 	res := e.Evaluate(context.Background(), obj, c.Request)
-	if len(res) != 1 {
-		return policy.Result{}, fmt.Errorf("case %q: rule %s does not read kind %s", c.Name, r.ID, obj.Kind)
+	if len(res) == 0 {
+		// The rule does not read this kind: the engine never runs it.
+		return policy.Result{Rule: r, Status: finding.StatusSkip}, nil
 	}
 	return res[0], nil
 }
