@@ -63,7 +63,7 @@ func ReadConfig(r io.Reader) (*Config, error) {
 		return nil, fmt.Errorf("policy config: onError %q: want deny or allow", cfg.OnError)
 	}
 	if cfg.ImageHealth != nil {
-		if err := cfg.ImageHealth.validate(); err != nil {
+		if err := cfg.ImageHealth.Validate(); err != nil {
 			return nil, fmt.Errorf("policy config: %w", err)
 		}
 	}

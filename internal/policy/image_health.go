@@ -53,9 +53,9 @@ func (c *ImageHealthConfig) Durations() (timeout, cacheTTL time.Duration, err er
 	return timeout, cacheTTL, nil
 }
 
-// validate checks what can be checked without I/O: the durations, a
+// Validate checks what can be checked without I/O: the durations, a
 // server with its token, and one source only.
-func (c *ImageHealthConfig) validate() error {
+func (c *ImageHealthConfig) Validate() error {
 	if _, _, err := c.Durations(); err != nil {
 		return err
 	}
