@@ -33,7 +33,11 @@ var imageUnhealthy = &policy.Rule{
 			if !v.Scanned || v.Healthy {
 				return ""
 			}
-			return "image " + c.Image + digestNote(v.Digest) + " of container " + c.Name + " is unhealthy: " + v.Summary
+			msg := "image " + c.Image + digestNote(v.Digest) + " of container " + c.Name + " is unhealthy"
+			if v.Summary != "" {
+				msg += ": " + v.Summary
+			}
+			return msg
 		})
 	},
 }
