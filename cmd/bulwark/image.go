@@ -14,6 +14,7 @@ import (
 
 	"github.com/bulwarksec/bulwark/internal/finding"
 	"github.com/bulwarksec/bulwark/internal/image"
+	"github.com/bulwarksec/bulwark/internal/imagehealth"
 	"github.com/bulwarksec/bulwark/internal/match"
 	"github.com/bulwarksec/bulwark/internal/progress"
 	"github.com/bulwarksec/bulwark/internal/report"
@@ -36,6 +37,7 @@ type imageScanFlags struct {
 	matchOwned    bool
 	unhealthyOn   string
 	unhealthyAny  bool
+	noVerdict     bool
 }
 
 func newImageCommand() *cobra.Command {
@@ -46,7 +48,10 @@ func newImageCommand() *cobra.Command {
 		Long: `Scan TARGET for known vulnerabilities: list its packages, match them
 against the vulnerability database (see "bulwark db"), and report each
 finding with its severity and the version that fixes it, the upgrades that
-fix the most, and a healthy/unhealthy verdict.
+fix the most, and a healthy/unhealthy verdict. The verdict is also
+recorded, by the image's references and digest, for the image-gating rules
+of "bulwark policy test" (imageHealth in its --config; see
+--no-verdict-cache).
 
 TARGET is any target of "bulwark sbom", including sbom:FILE.`,
 		Args: cobra.ExactArgs(1),
@@ -69,6 +74,7 @@ TARGET is any target of "bulwark sbom", including sbom:FILE.`,
 	fl.BoolVar(&f.matchOwned, "match-owned", false, "also match language packages owned by OS packages as language packages")
 	fl.StringVar(&f.unhealthyOn, "unhealthy-on", "high", "lowest severity that makes the image unhealthy")
 	fl.BoolVar(&f.unhealthyAny, "unhealthy-unfixed", false, "count findings without a fix toward the verdict too")
+	fl.BoolVar(&f.noVerdict, "no-verdict-cache", false, "do not record the verdict for \"bulwark policy test\" (kept in $BULWARK_VERDICT_DIR, default bulwark/verdicts in the user cache)")
 	return cmd
 }
 
@@ -149,7 +155,23 @@ func runImage(ctx context.Context, arg string, f *imageScanFlags) error {
 	}); err != nil {
 		return err
 	}
+	if !f.noVerdict {
+		cacheVerdict(res, t)
+	}
 	return scanExit(res.Vulnerabilities, failOn, f.exitCode)
+}
+
+// cacheVerdict records the image's verdict for the image-gating policy
+// rules, by its references and digest. A scan's report stands without
+// it, so a failure to record is a warning.
+func cacheVerdict(res *scan.Result, t image.Target) {
+	v, refs := imagehealth.FromScan(res, t, time.Now())
+	if len(refs) == 0 && v.Digest == "" {
+		return // a directory or an SBOM without a digest: nothing names it
+	}
+	if err := imagehealth.Write(imagehealth.DefaultVerdictDir(), v, refs); err != nil {
+		fmt.Fprintf(os.Stderr, "warning: the verdict was not recorded for policy checks: %v\n", err)
+	}
 }
 
 // suppressions are the ignore rules (--ignore-file, else

@@ -36,13 +36,21 @@ type result struct {
 // exit code.
 func bulwark(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return bulwarkEnv(t, dir, nil, args...)
+}
+
+// bulwarkEnv is bulwark with more environment variables. Verdicts of
+// `bulwark image` go to a temporary directory unless env says where.
+func bulwarkEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "BULWARK_DB_DIR="+filepath.Join(dir, "no-db"))
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "BULWARK_DB_DIR="+filepath.Join(dir, "no-db"), "BULWARK_VERDICT_DIR="+t.TempDir())
+	cmd.Env = append(cmd.Env, env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err = cmd.Run()

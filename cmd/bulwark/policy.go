@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bulwarksec/bulwark/internal/finding"
+	"github.com/bulwarksec/bulwark/internal/imagehealth"
 	"github.com/bulwarksec/bulwark/internal/policy"
 	"github.com/bulwarksec/bulwark/internal/policy/builtin"
 	"github.com/bulwarksec/bulwark/internal/report"
@@ -124,7 +125,11 @@ func policyEngine(configFile, pssVersion string) (*policy.Engine, error) {
 		}
 		cfg.PSS.Version = pssVersion
 	}
-	e, err := policy.New(builtin.Rules(), cfg, policy.Options{})
+	images, err := imagehealth.New(cfg.ImageHealth, filepath.Dir(configFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", configFile, err)
+	}
+	e, err := policy.New(builtin.Rules(), cfg, policy.Options{Images: images})
 	if err != nil && configFile != "" {
 		return nil, fmt.Errorf("%s: %w", configFile, err)
 	}

@@ -26,23 +26,10 @@ type Config struct {
 	// OnError says what a rule that could not be evaluated does at
 	// admission: "deny" (fail closed, the default) or "allow".
 	OnError string `json:"onError,omitempty"`
-}
-
-// PSSConfig mirrors the pod-security.kubernetes.io namespace labels.
-type PSSConfig struct {
-	Version string `json:"version,omitempty"`
-	// Enforce, Warn and Audit each name a level ("baseline",
-	// "restricted") or are empty ("privileged": no rules).
-	Enforce string `json:"enforce,omitempty"`
-	Warn    string `json:"warn,omitempty"`
-	Audit   string `json:"audit,omitempty"`
-}
-
-// RuleConfig overrides one rule's defaults.
-type RuleConfig struct {
-	Effect Effect         `json:"effect,omitempty"`
-	Params map[string]any `json:"params,omitempty"`
-	Scope  *Scope         `json:"scope,omitempty"`
+	// ImageHealth says where the image-gating rules (k8s.imageUnhealthy,
+	// k8s.imageNotScanned) learn an image's health; without it those
+	// rules cannot be enabled.
+	ImageHealth *ImageHealthConfig `json:"imageHealth,omitempty"`
 }
 
 // DefaultConfig returns the configuration used when none is given: Pod
@@ -74,6 +61,11 @@ func ReadConfig(r io.Reader) (*Config, error) {
 	}
 	if cfg.OnError != "deny" && cfg.OnError != "allow" {
 		return nil, fmt.Errorf("policy config: onError %q: want deny or allow", cfg.OnError)
+	}
+	if cfg.ImageHealth != nil {
+		if err := cfg.ImageHealth.Validate(); err != nil {
+			return nil, fmt.Errorf("policy config: %w", err)
+		}
 	}
 	return cfg, nil
 }

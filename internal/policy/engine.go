@@ -30,8 +30,8 @@ type bound struct {
 
 // Options are the engine's injected dependencies.
 type Options struct {
-	// Images answers the image-gating rule; without it that rule reports
-	// status error for every image.
+	// Images answers the image-gating rules (Rule.NeedsImages); New
+	// refuses to enable them without it.
 	Images ImageHealth
 }
 
@@ -63,6 +63,10 @@ func New(rules []*Rule, cfg *Config, opts Options) (*Engine, error) {
 		b, err := bind(r, cfg, overridden[r.ID])
 		if err != nil {
 			return nil, err
+		}
+		if r.NeedsImages && b.effect != EffectDisabled && opts.Images == nil {
+			return nil, fmt.Errorf("rule %s is enabled but no image-health source is configured: "+
+				"set imageHealth in the policy config (server: a bulwark serve URL, or {} for the verdicts bulwark image caches on disk)", r.ID)
 		}
 		if b.effect != EffectDisabled {
 			e.rules = append(e.rules, b)

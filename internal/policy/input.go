@@ -14,7 +14,8 @@ type Input struct {
 	PSS Version
 	// Request is the admission request, nil outside admission (CI).
 	Request *Request
-	// Images answers the image-gating rule; nil when not configured.
+	// Images answers the image-gating rules; never nil for a rule with
+	// NeedsImages (New sees to it).
 	Images ImageHealth
 	scope  *scope
 }
@@ -53,8 +54,10 @@ type Request struct {
 }
 
 // ImageHealth answers whether an image is healthy (its last scan met the
-// policy) for the image-gating rule. Implementations bound their own time
-// and return an error rather than hang.
+// policy) for the image-gating rules. image is the reference as the pod
+// spec writes it ("nginx", "host:5000/shop/api:1.4", "...@sha256:...").
+// Implementations bound their own time and return an error rather than
+// hang; an image they know nothing of is not scanned, not an error.
 type ImageHealth interface {
 	Health(ctx context.Context, image string) (ImageVerdict, error)
 }

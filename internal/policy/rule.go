@@ -63,6 +63,9 @@ type Rule struct {
 	KindParam string
 	// Params declares the rule's parameters with their defaults.
 	Params []Param
+	// NeedsImages marks a rule that asks Input.Images about images:
+	// New refuses to enable it without an image-health source.
+	NeedsImages bool
 	// Check returns the object's violations of the rule; an error means the
 	// rule could not be evaluated (status error), not a violation.
 	Check func(ctx context.Context, in *Input) ([]Violation, error)

@@ -148,6 +148,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/v1/images", s.handleImages)
 	api.HandleFunc("GET /api/v1/images/{id}", s.handleImage)
 	api.HandleFunc("POST /api/v1/images/{id}/scan", s.queueFor("image", s.imageExists, scanJob))
+	api.HandleFunc("GET /api/v1/image-health", s.handleImageHealth)
 	api.HandleFunc("GET /api/v1/registries", s.handleRegistries)
 	api.HandleFunc("POST /api/v1/registries", s.handleCreateRegistry)
 	api.HandleFunc("DELETE /api/v1/registries/{id}", s.deleteByID("registry", s.deleteRegistry))

@@ -50,6 +50,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *Store) {
 		{"ListImages", testListImages},
 		{"ListImagesModel", testListImagesModel},
 		{"MarkDeleted", testMarkDeleted},
+		{"ImageByReference", testImageByReference},
 		{"DueForRescan", testDueForRescan},
 		{"SaveScan", testSaveScan},
 		{"SaveScanAtomic", testSaveScanAtomic},

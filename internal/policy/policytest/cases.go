@@ -28,6 +28,9 @@ type Case struct {
 	PSS string `json:"pss,omitempty"`
 	// Request is the admission request, if the rule reads one.
 	Request *policy.Request `json:"request,omitempty"`
+	// Images answers the image-gating rules for this case, by image as
+	// the object writes it; an image not listed was never scanned.
+	Images map[string]ImageCase `json:"images,omitempty"`
 	// Paths, when set, are the field paths the violations must name, in order.
 	Paths  []string        `json:"paths,omitempty"`
 	Object json.RawMessage `json:"object"`
@@ -98,7 +101,7 @@ func Evaluate(r *policy.Rule, c Case) (policy.Result, error) {
 	cfg.Scope = policy.Scope{}
 	cfg.PSS.Version = c.PSS
 	cfg.Rules = map[string]policy.RuleConfig{r.ID: {Effect: policy.EffectDeny, Params: c.Params, Scope: c.Scope}}
-	e, err := policy.New([]*policy.Rule{r}, cfg, policy.Options{})
+	e, err := policy.New([]*policy.Rule{r}, cfg, policy.Options{Images: fakeImages(c.Images)})
 	if err != nil {
 		return policy.Result{}, err
 	}

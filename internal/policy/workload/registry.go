@@ -61,5 +61,8 @@ func Rules() []*policy.Rule {
 		reservedSystemPoolTaints,
 		enforceCSIDriver,
 		disallowedBadPodDisruptionBudgets,
+		// Image gating: need an image-health source (policy.Options.Images).
+		imageUnhealthy,
+		imageNotScanned,
 	}
 }
