@@ -15,7 +15,8 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newSBOMCommand(), newImageCommand(), newDBCommand(), newServeCommand(), newTokenCommand(), newPolicyCommand())
+	root.AddCommand(newSBOMCommand(), newImageCommand(), newDBCommand(), newServeCommand(), newTokenCommand(), newPolicyCommand(),
+		newAdmissionCommand())
 	argsAreUsage(root)
 	return root
 }

@@ -8,6 +8,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // InstallOptions say how the API server reaches the webhook and what the
@@ -106,4 +107,10 @@ func excludeNamespaces(names []string) *metav1.LabelSelector {
 	names = slices.Compact(names)
 	return &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
 		Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpNotIn, Values: names}}}
+}
+
+// ConfigurationYAML is the configuration as `bulwark admission install`
+// prints it, ready for kubectl apply -f -.
+func ConfigurationYAML(vwc *admissionregistrationv1.ValidatingWebhookConfiguration) ([]byte, error) {
+	return yaml.Marshal(vwc)
 }
