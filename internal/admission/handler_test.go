@@ -33,7 +33,7 @@ const (
 		{"name":"app","image":"nginx:1.27"},{"name":"agent","image":"agent:2","securityContext":{"privileged":true}}]}}}}`
 	deletingPod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"team","deletionTimestamp":"2026-01-01T00:00:00Z","finalizers":["x"]},
 		"spec":{"containers":[{"name":"app","image":"nginx:1.27","securityContext":{"privileged":true}}]}}`
-	configMap = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"team"},"data":{"password":"hunter2"}}`
+	configMap      = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"team"},"data":{"password":"hunter2"}}`
 	undecodablePod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"team"},"spec":{"containers":"app"}}`
 )
 

@@ -46,7 +46,11 @@ func TestMetricsCount(t *testing.T) {
 		request(admissionv1.Update, "Deployment", privilegedDeployment),
 		request(admissionv1.Create, "ConfigMap", configMap), // no rule reads it
 		request(admissionv1.Delete, "Pod", ""),
-		func() *admissionv1.AdmissionRequest { r := request(admissionv1.Create, "Pod", cleanPod); r.Kind.Kind = "Gadget"; return r }(),
+		func() *admissionv1.AdmissionRequest {
+			r := request(admissionv1.Create, "Pod", cleanPod)
+			r.Kind.Kind = "Gadget"
+			return r
+		}(),
 	} {
 		answer(t, post(wh, reviewBody(t, req), "application/json"))
 	}

@@ -34,7 +34,9 @@ func TestServeTLS(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, New(Options{Engine: testEngine(t, ""), Logger: discard()}), certs, Timeouts{}, discard()) }()
+	go func() {
+		done <- Serve(ctx, ln, New(Options{Engine: testEngine(t, ""), Logger: discard()}), certs, Timeouts{}, discard())
+	}()
 
 	client := caClient(t, g.CAFile, 0)
 	body := reviewBody(t, request(admissionv1.Create, "Pod", privilegedPod))
