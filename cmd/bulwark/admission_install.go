@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 
 	"github.com/bulwarksec/bulwark/internal/admission"
 )
@@ -69,13 +70,9 @@ The API server reaches the webhook through --service in --namespace, or at
 }
 
 func runAdmissionInstall(ctx context.Context, stdout io.Writer, f *admissionInstallFlags) error {
-	switch strings.ToLower(f.opts.FailurePolicy) {
-	case "fail":
-		f.opts.FailurePolicy = "Fail"
-	case "ignore":
-		f.opts.FailurePolicy = "Ignore"
-	default:
-		return usageError{fmt.Errorf("--failure-policy %q: want Fail or Ignore", f.opts.FailurePolicy)}
+	var err error
+	if f.opts.FailurePolicy, err = failurePolicy(f.opts.FailurePolicy); err != nil {
+		return usageError{err}
 	}
 	engine, err := policyEngine(f.config)
 	if err != nil {
@@ -96,6 +93,23 @@ func runAdmissionInstall(ctx context.Context, stdout io.Writer, f *admissionInst
 		_, err = stdout.Write(out)
 		return err
 	}
+	return applyConfiguration(ctx, stdout, f, vwc)
+}
+
+// failurePolicy accepts Fail and Ignore in any case.
+func failurePolicy(s string) (string, error) {
+	switch strings.ToLower(s) {
+	case "fail":
+		return "Fail", nil
+	case "ignore":
+		return "Ignore", nil
+	}
+	return "", fmt.Errorf("--failure-policy %q: want Fail or Ignore", s)
+}
+
+// applyConfiguration creates or updates the configuration in the cluster
+// and says which, as kubectl apply does.
+func applyConfiguration(ctx context.Context, stdout io.Writer, f *admissionInstallFlags, vwc *admissionregistrationv1.ValidatingWebhookConfiguration) error {
 	cfg, err := admission.RESTConfig(f.kubeconfig, f.context)
 	if err != nil {
 		return err

@@ -41,7 +41,7 @@ func New(o Options) *Webhook {
 		o.MaxBody = DefaultMaxBody
 	}
 	v := NewValidator(o.Engine)
-	review := withDecisionLog(o.Logger, withDecisionMetrics(o.Metrics, v.Kinds, v.Review))
+	review := withDecisionLog(o.Logger, withDecisionMetrics(o.Metrics, v.Reads, v.Review))
 	validate := withRequestLog(o.Logger, withRequestMetrics(o.Metrics, withRecovery(o.Logger, o.Metrics.panics.Inc,
 		withBodyLimit(o.MaxBody, withJSON(withTimeout(serveReviews(review)))))))
 	wh := &Webhook{mux: http.NewServeMux(), metrics: o.Metrics}

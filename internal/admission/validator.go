@@ -73,8 +73,8 @@ func (v *Validator) skip(req *admissionv1.AdmissionRequest) string {
 	return ""
 }
 
-// Kinds reports whether some enabled rule reads kind.
-func (v *Validator) Kinds(kind string) bool { return v.kinds[kind] }
+// Reads reports whether some enabled rule reads kind.
+func (v *Validator) Reads(kind string) bool { return v.kinds[kind] }
 
 func policyRequest(req *admissionv1.AdmissionRequest) *policy.Request {
 	return &policy.Request{
