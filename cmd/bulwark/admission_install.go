@@ -74,7 +74,7 @@ func runAdmissionInstall(ctx context.Context, stdout io.Writer, f *admissionInst
 	if f.opts.FailurePolicy, err = failurePolicy(f.opts.FailurePolicy); err != nil {
 		return usageError{err}
 	}
-	engine, err := policyEngine(f.config)
+	engine, err := policyEngine(f.config, "")
 	if err != nil {
 		return err
 	}

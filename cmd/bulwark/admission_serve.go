@@ -63,7 +63,7 @@ func runAdmissionServe(ctx context.Context, stderr io.Writer, f *admissionServeF
 	if err != nil {
 		return usageError{err}
 	}
-	engine, err := policyEngine(f.config)
+	engine, err := policyEngine(f.config, "")
 	if err != nil {
 		return err
 	}

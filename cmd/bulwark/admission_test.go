@@ -29,7 +29,7 @@ func TestAdmissionInstallPrints(t *testing.T) {
 	if err := yaml.UnmarshalStrict([]byte(r.stdout), &vwc); err != nil {
 		t.Fatal(err)
 	}
-	engine, err := policyEngine("")
+	engine, err := policyEngine("", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,6 @@ func TestAdmissionUsage(t *testing.T) {
 		return p
 	}
 	unknownRule := write("unknown.yaml", "rules: {k8s.noSuchRule: {effect: deny}}\n")
-	custom := write("custom.yaml", "customRules: [rules/]\n")
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -67,7 +66,6 @@ func TestAdmissionUsage(t *testing.T) {
 		{"no CA", []string{"admission", "install", "--cert-dir", filepath.Join(dir, "none")}, 2, "no CA bundle"},
 		{"not a CA file", []string{"admission", "install", "--ca-file", unknownRule}, 1, "no PEM certificate"},
 		{"unknown rule in config", []string{"admission", "install", "--ca-file", ca, "--config", unknownRule}, 1, "unknown rule k8s.noSuchRule"},
-		{"custom rules not yet", []string{"admission", "install", "--ca-file", ca, "--config", custom}, 1, "custom rules are not supported"},
 		{"cert without key", []string{"admission", "serve", "--tls-cert", ca}, 2, "--tls-cert and --tls-key go together"},
 		{"log format", []string{"admission", "serve", "--log-format", "xml"}, 2, `--log-format "xml"`},
 		{"serve config error", []string{"admission", "serve", "--config", unknownRule, "--cert-dir", dir}, 1, "unknown rule"},

@@ -17,11 +17,11 @@ const (
 
 // withDecisionMetrics counts each decision: the review by result and kind,
 // every rule that did not pass, and requests allowed unevaluated.
-func withDecisionMetrics(m *Metrics, known func(kind string) bool, next ReviewFunc) ReviewFunc {
+func withDecisionMetrics(m *Metrics, known func(group, kind string) bool, next ReviewFunc) ReviewFunc {
 	return func(ctx context.Context, req *admissionv1.AdmissionRequest) *Decision {
 		d := next(ctx, req)
 		kind := req.Kind.Kind
-		if !known(kind) {
+		if d.Skipped == SkipKind || !known(req.Kind.Group, kind) {
 			kind = "other"
 		}
 		result := resultAllowed

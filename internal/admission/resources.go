@@ -16,8 +16,8 @@ type resource struct {
 	sub []string
 }
 
-// resources maps each kind policy.Decode knows to its resource in the
-// preferred version; with matchPolicy Equivalent the API server also
+// resources maps each kind policy.Decode knows, and a few more, to its
+// resource in the preferred version (rules name these kinds bare); with matchPolicy Equivalent the API server also
 // sends requests made through other versions, converted to this one.
 var resources = map[string]resource{
 	// pods/ephemeralcontainers: `kubectl debug` adds a container to a
@@ -41,13 +41,24 @@ var resources = map[string]resource{
 	"ClusterRole":           {"rbac.authorization.k8s.io", "v1", "clusterroles", nil},
 	"RoleBinding":           {"rbac.authorization.k8s.io", "v1", "rolebindings", nil},
 	"ClusterRoleBinding":    {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", nil},
+	"StorageClass":          {"storage.k8s.io", "v1", "storageclasses", nil},
+	// Kinds Bulwark does not decode but a rule whose kind is a parameter
+	// (k8s.blockResource) may name.
+	"Secret":                {"", "v1", "secrets", nil},
+	"PersistentVolume":      {"", "v1", "persistentvolumes", nil},
+	"PersistentVolumeClaim": {"", "v1", "persistentvolumeclaims", nil},
+	"Endpoints":             {"", "v1", "endpoints", nil},
+	"LimitRange":            {"", "v1", "limitranges", nil},
+	"ResourceQuota":         {"", "v1", "resourcequotas", nil},
+	"NetworkPolicy":         {"networking.k8s.io", "v1", "networkpolicies", nil},
+	"IngressClass":          {"networking.k8s.io", "v1", "ingressclasses", nil},
 }
 
 // Rules returns the webhook rules for CREATE and UPDATE of exactly the
 // kinds given (the engine's Kinds), one rule per API group and version,
 // sorted so that the printed configuration is stable. A kind without a
-// known resource is an error: leaving it out would leave its rules
-// silently unenforced.
+// known resource (a custom resource a custom rule names as "group/Kind")
+// is an error: leaving it out would leave its rules silently unenforced.
 func Rules(kinds []string) ([]admissionregistrationv1.RuleWithOperations, error) {
 	byGV := map[[2]string][]string{}
 	var unknown []string

@@ -53,6 +53,12 @@ func (v *Validator) Review(ctx context.Context, req *admissionv1.AdmissionReques
 		return d
 	}
 	results := v.engine.Evaluate(ctx, obj, policyRequest(req))
+	if len(results) == 0 {
+		// Named like a kind rules read, but of another group (Knative's
+		// serving.knative.dev Service): no rule is for it.
+		d.Skipped, d.Object = SkipKind, nil
+		return d
+	}
 	d.Verdicts = verdicts(results, v.engine.OnError())
 	d.Allowed = d.allowed()
 	return d
@@ -67,14 +73,19 @@ func (v *Validator) skip(req *admissionv1.AdmissionRequest) string {
 		return SkipConnect
 	case req.SubResource != "" && !(req.Kind.Kind == "Pod" && req.SubResource == "ephemeralcontainers"):
 		return SkipSubresource
-	case !v.kinds[req.Kind.Kind]:
+	case !v.Reads(req.Kind.Group, req.Kind.Kind):
 		return SkipKind
 	}
 	return ""
 }
 
-// Reads reports whether some enabled rule reads kind.
-func (v *Validator) Reads(kind string) bool { return v.kinds[kind] }
+// Reads reports whether some enabled rule may read objects of the kind:
+// rules name the kinds Bulwark decodes by their bare name and others as
+// "group/Kind" (Object.KindKey), and a rule whose kind is a parameter
+// reads that name in any group.
+func (v *Validator) Reads(group, kind string) bool {
+	return v.kinds[kind] || v.kinds[group+"/"+kind]
+}
 
 func policyRequest(req *admissionv1.AdmissionRequest) *policy.Request {
 	return &policy.Request{
