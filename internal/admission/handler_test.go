@@ -221,3 +221,15 @@ func TestOtherGroupSameName(t *testing.T) {
 		t.Error("the built-in rules read core Services")
 	}
 }
+
+// TestPolicyRequest: rules see who asks, how, and the object before an
+// update (for rules that judge a change, such as node edits).
+func TestPolicyRequest(t *testing.T) {
+	req := dryRun(subresource(request(admissionv1.Update, "Pod", cleanPod), "ephemeralcontainers"))
+	req.OldObject = runtime.RawExtension{Raw: []byte(unownedPod)}
+	got := policyRequest(req)
+	if got.Operation != "UPDATE" || got.UserName != "alice" || len(got.Groups) != 1 || got.SubResource != "ephemeralcontainers" ||
+		!got.DryRun || string(got.OldObject) != unownedPod {
+		t.Errorf("%+v", got)
+	}
+}

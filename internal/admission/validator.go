@@ -94,5 +94,6 @@ func policyRequest(req *admissionv1.AdmissionRequest) *policy.Request {
 		Groups:      req.UserInfo.Groups,
 		SubResource: req.SubResource,
 		DryRun:      req.DryRun != nil && *req.DryRun,
+		OldObject:   req.OldObject.Raw,
 	}
 }
