@@ -26,6 +26,10 @@ type Object struct {
 	// Raw is the object's JSON as submitted, for rules (CEL) that read it
 	// as a document.
 	Raw []byte
+	// cel is the object as custom rules read it, built the first time one
+	// runs and shared by all of them (an Object is always handled by
+	// pointer: the view holds a sync.Once).
+	cel celView
 }
 
 // Pod is the pod part of an object with the paths where it sits, so that a
