@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -13,6 +12,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	sigsjson "sigs.k8s.io/json"
 )
 
 // ErrNoKind is returned by Decode for a document without kind or apiVersion.
@@ -112,9 +112,14 @@ func plain(mk func() any) decoder {
 // decodes with its metadata only (Typed nil), so that custom rules can
 // still read it. The error names the problem, not the input, which the
 // caller knows.
+//
+// Field names match case-sensitively, as the API server reads them:
+// encoding/json's case-insensitive match would let
+// {"privileged": true, "Privileged": false} look unprivileged here while
+// the API server, which drops the unknown "Privileged", runs it privileged.
 func Decode(data []byte) (*Object, error) {
 	var tm metav1.TypeMeta
-	if err := json.Unmarshal(data, &tm); err != nil {
+	if err := unmarshal(data, &tm); err != nil {
 		return nil, fmt.Errorf("decode object: %w", err)
 	}
 	if tm.Kind == "" || tm.APIVersion == "" {
@@ -130,14 +135,14 @@ func Decode(data []byte) (*Object, error) {
 		var u struct {
 			Meta metav1.ObjectMeta `json:"metadata"`
 		}
-		if err := json.Unmarshal(data, &u); err != nil {
+		if err := unmarshal(data, &u); err != nil {
 			return nil, fmt.Errorf("decode %s: %w", tm.Kind, err)
 		}
 		obj.Meta = &u.Meta
 		return obj, nil
 	}
 	typed := d.make()
-	if err := json.Unmarshal(data, typed); err != nil {
+	if err := unmarshal(data, typed); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", tm.Kind, err)
 	}
 	obj.Typed, obj.Meta = typed, d.meta(typed)
@@ -146,6 +151,8 @@ func Decode(data []byte) (*Object, error) {
 	}
 	return obj, nil
 }
+
+func unmarshal(data []byte, v any) error { return sigsjson.UnmarshalCaseSensitivePreserveInts(data, v) }
 
 // parseGroupVersion returns the group of "group/version" ("" for "v1").
 func parseGroupVersion(apiVersion string) (string, error) {
