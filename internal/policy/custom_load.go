@@ -149,6 +149,9 @@ func locate(file, rule string, err error) error {
 	var at *lineError
 	if errors.As(err, &at) {
 		le.Line, le.Err = at.line, at.err
+		if at.rule != "" {
+			le.Rule = at.rule
+		}
 	}
 	return le
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -73,9 +74,11 @@ func (p srcPos) fileLine(n int) int {
 	return p.line + n
 }
 
-// lineError is an error at a line of a rule file.
+// lineError is an error at a line of a rule file, in the rule with ID
+// rule when known.
 type lineError struct {
 	line int
+	rule string
 	err  error
 }
 
@@ -106,6 +109,10 @@ func readSpecs(data []byte) ([]ruleSpec, []error) {
 	for _, item := range root.Content {
 		s, err := decodeSpec(item)
 		if err != nil {
+			var le *lineError
+			if errors.As(err, &le) {
+				le.rule = idOf(item)
+			}
 			errs = append(errs, err)
 			continue
 		}
@@ -139,6 +146,14 @@ func decodeSpec(n *yaml.Node) (ruleSpec, error) {
 		}
 	}
 	return s, nil
+}
+
+// idOf returns the id a rule node sets, "" when it sets none.
+func idOf(n *yaml.Node) string {
+	if v := value(n, "id"); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
 }
 
 // checkKeys refuses a mapping key the target struct does not declare, so
