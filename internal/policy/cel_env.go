@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/checker"
@@ -17,9 +18,18 @@ const (
 	// Kubernetes' per-expression limit. Past it the evaluation stops with
 	// an error and the rule reports status error.
 	CELCostLimit = 1_000_000
+	// CELLoopTimeout bounds one custom rule's evaluation on one object when
+	// its expressions iterate. cel-go's cost tracking (v0.29) rescans its
+	// stack on every step of a loop, so a loop's time grows with the square
+	// of its length: a rule iterating 10,000 items stays under the cost
+	// limit yet takes about 100 ms, and a nested loop at the cost limit
+	// takes seconds. The deadline bounds that, with room for a loop over a
+	// few thousand items on a busy node; loop-free expressions are bounded
+	// by the cost limit alone.
+	CELLoopTimeout = 50 * time.Millisecond
 	// celInterruptEvery is how many comprehension iterations run between
-	// checks of the request's context.
-	celInterruptEvery = 100
+	// checks of the context, which a quadratic loop needs often.
+	celInterruptEvery = 10
 	// celMaxRange bounds lists.range(n), which allocates before its cost
 	// is counted.
 	celMaxRange = 10_000

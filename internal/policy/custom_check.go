@@ -12,12 +12,18 @@ type customRule struct {
 	fields       map[string]*Field
 	perContainer bool
 	// readsDoc is set when some expression reads the object's document,
-	// which is then decoded (once per object) before the rule runs.
-	readsDoc    bool
-	validations []*validation
+	// which is then decoded (once per object) before the rule runs; loops
+	// when some expression iterates, which then runs under CELLoopTimeout.
+	readsDoc, loops bool
+	validations     []*validation
 }
 
 func (r *customRule) check(ctx context.Context, in *Input) ([]Violation, error) {
+	if r.loops {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, CELLoopTimeout)
+		defer cancel()
+	}
 	a := &activation{fields: r.fields, in: in}
 	if r.readsDoc {
 		v, err := in.Object.view()

@@ -39,7 +39,7 @@ func compileRule(envs *celEnvs, s ruleSpec) (*Rule, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.readsDoc = c.readsDoc || v.readsDoc
+		c.readsDoc, c.loops = c.readsDoc || v.readsDoc, c.loops || v.loops
 		c.validations = append(c.validations, v)
 	}
 	r.Check = c.check

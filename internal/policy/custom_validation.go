@@ -15,8 +15,9 @@ type validation struct {
 	message        string
 	messageProgram cel.Program
 	field          string
-	// readsDoc is set when an expression reads the object's document.
-	readsDoc bool
+	// readsDoc is set when an expression reads the object's document;
+	// loops when one iterates (a macro such as all or map).
+	readsDoc, loops bool
 }
 
 func compileValidation(envs *celEnvs, perContainer bool, params []Param, s validationSpec) (*validation, error) {
@@ -31,44 +32,53 @@ func compileValidation(envs *celEnvs, perContainer bool, params []Param, s valid
 	if v.message == "" {
 		v.message = "failed expression: " + strings.TrimSpace(s.Expression)
 	}
-	var err error
-	if v.program, v.readsDoc, err = compileExpr(env, envs.fields, params, s.Expression, s.exprAt, cel.BoolType); err != nil {
+	expr, err := compileExpr(env, envs.fields, params, s.Expression, s.exprAt, cel.BoolType)
+	if err != nil {
 		return nil, err
 	}
+	v.program, v.readsDoc, v.loops = expr.program, expr.readsDoc, expr.loops
 	if s.MessageExpression != "" {
-		var reads bool
-		if v.messageProgram, reads, err = compileExpr(env, envs.fields, params, s.MessageExpression, s.messageAt, cel.StringType); err != nil {
+		msg, err := compileExpr(env, envs.fields, params, s.MessageExpression, s.messageAt, cel.StringType)
+		if err != nil {
 			return nil, err
 		}
-		v.readsDoc = v.readsDoc || reads
+		v.messageProgram = msg.program
+		v.readsDoc, v.loops = v.readsDoc || msg.readsDoc, v.loops || msg.loops
 	}
 	return v, nil
 }
 
-// compileExpr compiles one expression of the wanted type and checks that
-// every params.x it names is declared. It reports whether the expression
-// reads a field of the object's document.
-func compileExpr(env *cel.Env, fields map[string]*Field, params []Param, src string, at srcPos, want *cel.Type) (cel.Program, bool, error) {
+// compiled is one compiled expression and what it reads.
+type compiled struct {
+	program         cel.Program
+	readsDoc, loops bool
+}
+
+// compileExpr compiles one expression of the wanted type (or dyn, whose
+// value is checked when it runs) and checks that every params.x it names
+// is declared.
+func compileExpr(env *cel.Env, fields map[string]*Field, params []Param, src string, at srcPos, want *cel.Type) (compiled, error) {
 	checked, iss := env.Compile(src)
 	if err := iss.Err(); err != nil {
 		line := at.line
 		if errs := iss.Errors(); len(errs) > 0 {
 			line = at.fileLine(errs[0].Location.Line())
 		}
-		return nil, false, errAt(line, "cel: %v", err)
+		return compiled{}, errAt(line, "cel: %v", err)
 	}
-	if !checked.OutputType().IsExactType(want) {
-		return nil, false, errAt(at.line, "cel: expression gives %s, want %s", checked.OutputType(), want)
+	if out := checked.OutputType(); !out.IsExactType(want) && !out.IsExactType(cel.DynType) {
+		return compiled{}, errAt(at.line, "cel: expression gives %s, want %s", out, want)
 	}
 	nav := ast.NavigateAST(checked.NativeRep())
 	if name := undeclaredParam(nav, params); name != "" {
-		return nil, false, errAt(at.line, "cel: params.%s is not a declared parameter", name)
+		return compiled{}, errAt(at.line, "cel: params.%s is not a declared parameter", name)
 	}
 	prg, err := env.Program(checked, programOptions()...)
 	if err != nil {
-		return nil, false, errAt(at.line, "cel: %v", err)
+		return compiled{}, errAt(at.line, "cel: %v", err)
 	}
-	return prg, readsDoc(nav, fields), nil
+	loops := len(ast.MatchDescendants(nav, ast.KindMatcher(ast.ComprehensionKind))) > 0
+	return compiled{program: prg, readsDoc: readsDoc(nav, fields), loops: loops}, nil
 }
 
 // undeclaredParam returns the first name read as params.<name> that the
