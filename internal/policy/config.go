@@ -44,13 +44,21 @@ func DefaultConfig() *Config {
 	}
 }
 
+// maxConfig bounds a configuration file.
+const maxConfig = 4 << 20
+
 // ReadConfig reads a YAML (or JSON) configuration; fields it does not set
 // keep DefaultConfig's values. Unknown fields are an error, so a typo does
 // not silently leave a rule on.
 func ReadConfig(r io.Reader) (*Config, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 4<<20))
+	data, err := io.ReadAll(io.LimitReader(r, maxConfig+1))
 	if err != nil {
 		return nil, fmt.Errorf("read policy config: %w", err)
+	}
+	if len(data) > maxConfig {
+		// Refused rather than cut: a cut file may still parse, with the
+		// rules settings past the cut silently missing.
+		return nil, fmt.Errorf("policy config is larger than %d bytes", maxConfig)
 	}
 	cfg := DefaultConfig()
 	if len(bytes.TrimSpace(data)) == 0 {

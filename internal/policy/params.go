@@ -125,7 +125,9 @@ func typeName(v any) string {
 		return "list"
 	case map[string]any:
 		return "object"
-	case float64, int, int64:
+	case int, int64:
+		return "integer"
+	case float64:
 		return "number"
 	}
 	return reflect.TypeOf(v).Kind().String()
