@@ -3,7 +3,9 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bulwarksec/bulwark/internal/finding"
@@ -211,4 +213,39 @@ func TestCustomRuleConfig(t *testing.T) {
 	if res := evaluate(t, rules, cfg, hostPathPod, nil); len(res) != 0 {
 		t.Fatalf("disabled rule ran: %+v", res)
 	}
+}
+
+// TestCustomRulesConcurrent evaluates one object from several goroutines,
+// as the CLI may: the object's CEL view is built once and shared (run
+// with -race).
+func TestCustomRulesConcurrent(t *testing.T) {
+	rules, err := policy.LoadCustomRules(os.DirFS("../../docs/examples/policy"), []string{"."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := policy.New(rules, nil, policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := decodeYAML(t, vocabDeployment)
+	want := statuses(e.Evaluate(context.Background(), decodeYAML(t, vocabDeployment), nil))
+	var wg sync.WaitGroup
+	got := make([]string, 8)
+	for i := range got {
+		wg.Go(func() { got[i] = statuses(e.Evaluate(context.Background(), obj, nil)) })
+	}
+	wg.Wait()
+	for _, g := range got {
+		if g != want {
+			t.Fatalf("concurrent results %s, want %s", g, want)
+		}
+	}
+}
+
+func statuses(res []policy.Result) string {
+	var out []string
+	for _, r := range res {
+		out = append(out, r.Rule.ID+"="+string(r.Status))
+	}
+	return strings.Join(out, " ")
 }
