@@ -3,6 +3,7 @@ package policy
 import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/interpreter"
+	sigsjson "sigs.k8s.io/json"
 )
 
 // activation resolves the vocabulary's fields for one evaluation of a
@@ -17,6 +18,8 @@ type activation struct {
 	// c is the container of a container rule, nil in an object rule.
 	c   *Container
 	req map[string]any
+	// old is the decoded oldObject, or the error decoding it.
+	old any
 }
 
 var _ interpreter.Activation = (*activation)(nil)
@@ -79,6 +82,23 @@ func (a *activation) request() any {
 			"subResource": r.SubResource, "dryRun": r.DryRun}
 	}
 	return a.req
+}
+
+func (a *activation) oldObject() any {
+	if a.in.Request == nil || len(a.in.Request.OldObject) == 0 {
+		return types.NullValue
+	}
+	if a.old == nil {
+		var doc map[string]any
+		if err := sigsjson.UnmarshalCaseSensitivePreserveInts(a.in.Request.OldObject, &doc); err != nil {
+			a.old = types.NewErr("read oldObject: %v", err)
+		} else if doc == nil {
+			a.old = types.NullValue
+		} else {
+			a.old = doc
+		}
+	}
+	return a.old
 }
 
 func (a *activation) container() any     { return a.view.containers[a.c.Path] }

@@ -127,6 +127,16 @@ func TestCustomRuleContext(t *testing.T) {
 	}
 }
 
+// TestOldObjectUnreadable checks that an oldObject that is not JSON makes
+// a rule reading it report error, not pass.
+func TestOldObjectUnreadable(t *testing.T) {
+	rules := mustLoad(t, `- {id: t.old, title: O, severity: low, pods: true, validations: [{expression: "oldObject == null || has(oldObject.spec)"}]}`)
+	res := evaluate(t, rules, nil, hostPathPod, &policy.Request{Operation: "UPDATE", OldObject: []byte("{not json")})[0]
+	if res.Status != finding.StatusError || !strings.Contains(res.Err.Error(), "read oldObject") {
+		t.Fatalf("%s %v", res.Status, res.Err)
+	}
+}
+
 // TestCustomRuleCostLimit checks that an expression without loops whose
 // cost grows with its input (each replace copies the string) stops at the
 // cost limit, before it builds ever larger strings.
@@ -147,8 +157,8 @@ func TestCustomRuleCostLimit(t *testing.T) {
 // whose JSON is unreadable, one on object reports the error.
 func TestCustomRuleLaziness(t *testing.T) {
 	rules := mustLoad(t, `
-- {id: t.labels, title: L, severity: low, kinds: [Widget], validations: [{expression: "labels.app == 'w'"}]}
-- {id: t.doc, title: D, severity: low, kinds: [Widget], validations: [{expression: "has(object.spec)"}]}`)
+- {id: t.labels, title: L, severity: low, kinds: [example.com/Widget], validations: [{expression: "labels.app == 'w'"}]}
+- {id: t.doc, title: D, severity: low, kinds: [example.com/Widget], validations: [{expression: "has(object.spec)"}]}`)
 	obj := &policy.Object{APIVersion: "example.com/v1", Kind: "Widget", Raw: []byte("not json"),
 		Meta: &metav1.ObjectMeta{Name: "w", Labels: map[string]string{"app": "w"}}}
 	e, err := policy.New(rules, nil, policy.Options{})
@@ -181,7 +191,7 @@ func TestCustomRuleTypedObject(t *testing.T) {
 // TestCustomRuleUnknownKind checks that a custom rule reads a kind the
 // engine has no Go type for (a custom resource).
 func TestCustomRuleUnknownKind(t *testing.T) {
-	rules := mustLoad(t, `- {id: t.widget, title: W, severity: low, kinds: [Widget], validations: [{expression: "object.spec.size <= 10", field: spec.size}]}`)
+	rules := mustLoad(t, `- {id: t.widget, title: W, severity: low, kinds: [example.com/Widget], validations: [{expression: "object.spec.size <= 10", field: spec.size}]}`)
 	for size, want := range map[string]finding.Status{"3": finding.StatusPass, "30": finding.StatusFail} {
 		res := evaluate(t, rules, nil, "{apiVersion: example.com/v1, kind: Widget, metadata: {name: w, namespace: a}, spec: {size: "+size+"}}", nil)
 		if res[0].Status != want {

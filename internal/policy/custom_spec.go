@@ -14,13 +14,15 @@ import (
 // ruleSpec is one custom rule as written in a rule file. The YAML is read
 // as nodes first, so that every error names the line it is on.
 type ruleSpec struct {
-	ID          string           `yaml:"id"`
-	Title       string           `yaml:"title"`
-	Severity    string           `yaml:"severity"`
-	Rationale   string           `yaml:"rationale"`
-	Remediation string           `yaml:"remediation"`
-	References  referenceSpec    `yaml:"references"`
-	Effect      string           `yaml:"effect"`
+	ID          string        `yaml:"id"`
+	Title       string        `yaml:"title"`
+	Severity    string        `yaml:"severity"`
+	Rationale   string        `yaml:"rationale"`
+	Remediation string        `yaml:"remediation"`
+	References  referenceSpec `yaml:"references"`
+	Effect      string        `yaml:"effect"`
+	// Kinds are named as Object.KindKey names them: bare for built-in
+	// and core kinds, "group/Kind" for the others.
 	Kinds       []string         `yaml:"kinds"`
 	Pods        bool             `yaml:"pods"`
 	ForEach     string           `yaml:"foreach"`

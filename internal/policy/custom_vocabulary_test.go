@@ -51,7 +51,9 @@ var vocabCases = []struct {
 	{"object", "Deployment", "size(podSpec.containers) == 3 && podSpec.initContainers[0].name == 'init'"},
 	{"object", "Deployment", "podMetadata.labels.app == 'web' && podLabels == {'app': 'web'}"},
 	{"object", "Deployment", "request.operation == 'CREATE' && request.userName == 'alice' && request.groups == ['dev'] && request.dryRun && request.subResource == ''"},
+	{"object", "Deployment", "oldObject.spec.replicas == 2 && object.spec.replicas == 3"},
 	{"object", "Deployment", "params.n == 2 && params.names == ['a'] && params.on"},
+	{"object", "Service", "oldObject == null && request == null"},
 	{"object", "Service", "podSpec == null && podMetadata == null && podLabels == {} && labels == {} && annotations == {}"},
 	{"object", "Service", "object.spec.ports[0].port == 80 && kind == 'Service'"},
 	{"container", "Deployment", "containerType == (container.name == 'init' ? 'initContainers' : 'containers')"},
@@ -62,18 +64,19 @@ var vocabCases = []struct {
 }
 
 func TestVocabulary(t *testing.T) {
-	req := &policy.Request{Operation: "CREATE", UserName: "alice", Groups: []string{"dev"}, DryRun: true}
+	req := &policy.Request{Operation: "CREATE", UserName: "alice", Groups: []string{"dev"}, DryRun: true,
+		OldObject: []byte(`{"apiVersion":"apps/v1","kind":"Deployment","spec":{"replicas":2}}`)}
 	for i, c := range vocabCases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			spec := fmt.Sprintf(`- {id: t.v, title: V, severity: low, kinds: [%s], foreach: %s,
   params: [{name: n, default: 2}, {name: names, default: [a]}, {name: on, default: true}],
   validations: [{expression: %q}]}`, c.kind, c.foreach, c.expr)
 			rules := mustLoad(t, spec)
-			obj := vocabDeployment
+			obj, r := vocabDeployment, req
 			if c.kind == "Service" {
-				obj, req = vocabService, nil
+				obj, r = vocabService, nil
 			}
-			res := evaluate(t, rules, nil, obj, req)
+			res := evaluate(t, rules, nil, obj, r)
 			if len(res) != 1 || res[0].Status != finding.StatusPass {
 				t.Fatalf("%s: %+v", c.expr, res)
 			}

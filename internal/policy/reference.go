@@ -31,7 +31,9 @@ func writeVocabulary(b *strings.Builder) {
 	b.WriteString("## Fields of custom rules\n\n")
 	b.WriteString("Custom rules are CEL expressions over these variables, and only these " +
 		"(a rule file is a YAML list of rules: see docs/examples/policy/custom-rules.yaml). " +
-		"The fields marked *container* exist in rules with `foreach: container`, which run once per container.\n\n")
+		"The fields marked *container* exist in rules with `foreach: container`, which run once per container. " +
+		"A rule's `kinds` name built-in and core kinds bare (`Deployment`, `Secret`) and other kinds with their group (`example.com/Widget`); " +
+		"`pods: true` adds every pod-bearing kind.\n\n")
 	b.WriteString("| Field | Type | Description |\n|---|---|---|\n")
 	for _, f := range vocabulary {
 		doc := f.Doc
@@ -56,7 +58,10 @@ func writeIndex(b *strings.Builder, rules []*Rule) {
 
 func writeRule(b *strings.Builder, r *Rule) {
 	fmt.Fprintf(b, "### %s\n\n**%s**\n\n", r.ID, r.Title)
-	fmt.Fprintf(b, "- Severity: %s\n- Default effect: %s\n- Kinds: %s\n", r.Severity, defaultEffect(r), kindsText(r.Kinds))
+	fmt.Fprintf(b, "- Severity: %s\n- Default effect: %s\n- Kinds: %s\n", r.Severity, defaultEffect(r), kindsText(r))
+	for _, o := range r.Overrides {
+		fmt.Fprintf(b, "- Replaces %s at the restricted level from v1.%d\n", o.Rule, o.Since)
+	}
 	for _, ref := range referenceLines(r.References) {
 		b.WriteString("- " + ref + "\n")
 	}
@@ -89,11 +94,14 @@ func defaultEffect(r *Rule) string {
 	return string(r.Effect)
 }
 
-func kindsText(kinds []string) string {
-	if slices.Equal(kinds, podKinds) {
-		return "every pod-bearing kind (" + strings.Join(kinds, ", ") + ")"
+func kindsText(r *Rule) string {
+	switch {
+	case r.KindParam != "":
+		return "the kind that parameter `" + r.KindParam + "` names (none until it is set)"
+	case slices.Equal(r.Kinds, podKinds):
+		return "every pod-bearing kind (" + strings.Join(r.Kinds, ", ") + ")"
 	}
-	return strings.Join(kinds, ", ")
+	return strings.Join(r.Kinds, ", ")
 }
 
 func referenceLines(r References) []string {

@@ -51,6 +51,8 @@ var (
 var vocabulary = []Field{
 	{Name: "object", Type: dynMap, doc: true, value: (*activation).object,
 		Doc: "The object as submitted (its JSON): `object.spec.replicas`, `object.metadata.name`. Integers are int, other numbers double. A missing field is an error when read; test it with `has(object.spec.x)` or `object.?spec.x`."},
+	{Name: "oldObject", Type: dynMap, Nullable: true, value: (*activation).oldObject,
+		Doc: "The object before an UPDATE, as the API server sent it; null for other operations and outside admission."},
 	{Name: "apiVersion", Type: cel.StringType, value: (*activation).apiVersion,
 		Doc: "The object's apiVersion (`apps/v1`)."},
 	{Name: "kind", Type: cel.StringType, value: (*activation).kind,
