@@ -129,7 +129,16 @@ func policyEngine(configFile, pssVersion string) (*policy.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", configFile, err)
 	}
-	e, err := policy.New(builtin.Rules(), cfg, policy.Options{Images: images})
+	rules := builtin.Rules()
+	if configFile != "" && len(cfg.CustomRules) > 0 {
+		// Custom rule paths are relative to the configuration file.
+		custom, err := policy.LoadCustomRules(os.DirFS(filepath.Dir(configFile)), cfg.CustomRules)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", configFile, err)
+		}
+		rules = append(rules, custom...)
+	}
+	e, err := policy.New(rules, cfg, policy.Options{Images: images})
 	if err != nil && configFile != "" {
 		return nil, fmt.Errorf("%s: %w", configFile, err)
 	}

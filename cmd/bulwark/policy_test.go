@@ -43,6 +43,33 @@ func TestPolicyTest(t *testing.T) {
 	}
 }
 
+// TestPolicyTestCustomRules runs a configuration's custom rules, loaded
+// from a folder relative to the configuration file, with its parameters.
+func TestPolicyTestCustomRules(t *testing.T) {
+	app, _ := filepath.Abs("testdata/policy/app.yaml")
+	cfg, _ := filepath.Abs("testdata/policy-config/custom.yaml")
+	r := bulwark(t, t.TempDir(), "policy", "test", "-f", "json", "--config", cfg, app)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var run report.Run
+	if err := json.Unmarshal([]byte(r.stdout), &run); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range run.Findings {
+		if f.RuleID == "acme.appLabel" {
+			got[f.Target.Name] = string(f.Status) + " " + f.Location.JSONPath
+		}
+	}
+	want := map[string]string{"Deployment/shop/api": "pass ", "DaemonSet/shop/agent": "fail spec.template.metadata.labels"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("acme.appLabel on %s: %q, want %q", k, got[k], v)
+		}
+	}
+}
+
 func TestPolicyTestExitCodes(t *testing.T) {
 	app, _ := filepath.Abs("testdata/policy/app.yaml")
 	cfg, _ := filepath.Abs("testdata/policy-config/enforce.yaml")
@@ -63,6 +90,8 @@ func TestPolicyTestExitCodes(t *testing.T) {
 		{"missing file", []string{"/nonexistent/x.yaml"}, 1, "/nonexistent/x.yaml"},
 		{"config naming an unknown rule", []string{app, "--config", writeFile(t, "rules: {k8s.nope: {effect: deny}}")}, 1, "unknown rule k8s.nope"},
 		{"config with a typo", []string{app, "--config", writeFile(t, "pss: {enforec: baseline}")}, 1, "enforec"},
+		{"config with a broken custom rule", []string{app, "--config", writeConfigWithRules(t, "- {id: acme.x, title: X, severity: low, pods: true,\n   validations: [{expression: 'podSpec.nope('}]}\n")},
+			1, "rules.yaml:2: rule acme.x: cel: ERROR"},
 		{"document without a kind", []string{writeFile(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n---\nb: 2\n")}, 1, ":5: object has no apiVersion or kind"},
 		{"malformed YAML", []string{writeFile(t, "kind: [\n")}, 1, ".yaml"},
 	} {
@@ -85,4 +114,19 @@ func writeFile(t *testing.T, content string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// writeConfigWithRules writes a configuration whose custom rules are one
+// file beside it, rules.yaml.
+func writeConfigWithRules(t *testing.T, rules string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(cfg, []byte("customRules: [rules.yaml]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
