@@ -9,6 +9,7 @@ import (
 
 	"github.com/bulwarksec/bulwark/internal/finding"
 	"github.com/bulwarksec/bulwark/internal/policy"
+	"github.com/bulwarksec/bulwark/internal/policy/builtin"
 	"sigs.k8s.io/yaml"
 )
 
@@ -55,6 +56,26 @@ func BenchmarkCustomRules(b *testing.B) {
 				b.Fatalf("%s: %s %v %v", r.Rule.ID, r.Status, r.Violations, r.Err)
 			}
 		}
+	}
+}
+
+// BenchmarkBuiltinRules is the same review with every built-in rule (Go)
+// instead, for scale.
+func BenchmarkBuiltinRules(b *testing.B) {
+	e, err := policy.New(builtin.Rules(), nil, policy.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := benchDeployment(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		obj, err := policy.Decode(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.Evaluate(ctx, obj, nil)
 	}
 }
 

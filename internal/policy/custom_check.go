@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -19,11 +20,19 @@ type customRule struct {
 }
 
 func (r *customRule) check(ctx context.Context, in *Input) ([]Violation, error) {
-	if r.loops {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, CELLoopTimeout)
-		defer cancel()
+	if !r.loops {
+		return r.run(ctx, in)
 	}
+	bounded, cancel := context.WithTimeout(ctx, CELLoopTimeout)
+	defer cancel()
+	vs, err := r.run(bounded, in)
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("%w (a custom rule that loops may run %s on one object)", err, CELLoopTimeout)
+	}
+	return vs, err
+}
+
+func (r *customRule) run(ctx context.Context, in *Input) ([]Violation, error) {
 	a := &activation{fields: r.fields, in: in}
 	if r.readsDoc {
 		v, err := in.Object.view()
