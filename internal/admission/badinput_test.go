@@ -28,8 +28,8 @@ func TestBadInput(t *testing.T) {
 		code              int
 		message           string
 	}{
-		{"not JSON", "application/json", []byte("{not json"), 400, "malformed AdmissionReview: invalid character"},
-		{"empty body", "application/json", nil, 400, "malformed AdmissionReview: unexpected end of JSON input"},
+		{"not JSON", "application/json", []byte("{not json"), 400, "malformed AdmissionReview: jsontext: invalid character"},
+		{"empty body", "application/json", nil, 400, "malformed AdmissionReview: jsontext: unexpected EOF"},
 		{"trailing data", "application/json", append(valid, "{}"...), 400, "malformed AdmissionReview"},
 		{"v1beta1 review", "application/json", bytes.Replace(valid, []byte("admission.k8s.io/v1"), []byte("admission.k8s.io/v1beta1"), 1), 400,
 			`apiVersion "admission.k8s.io/v1beta1" kind "AdmissionReview": want admission.k8s.io/v1 AdmissionReview`},

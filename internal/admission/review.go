@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	admissionv1 "k8s.io/api/admission/v1"
+
+	"github.com/bulwarksec/bulwark/internal/policy"
 )
 
 // reviewAPIVersion and reviewKind are the only AdmissionReview type the
@@ -25,7 +27,7 @@ func (b badReview) Error() string { return "malformed AdmissionReview: " + b.msg
 // answered with a guess.
 func decodeReview(body []byte) (*admissionv1.AdmissionReview, error) {
 	var ar admissionv1.AdmissionReview
-	if err := json.Unmarshal(body, &ar); err != nil {
+	if err := policy.DecodeJSON(body, &ar); err != nil {
 		return nil, badReview{err.Error()}
 	}
 	if ar.APIVersion != reviewAPIVersion || ar.Kind != reviewKind {

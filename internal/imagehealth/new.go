@@ -33,7 +33,13 @@ func New(cfg *policy.ImageHealthConfig, baseDir string) (policy.ImageHealth, err
 		if cfg.VerdictDir != "" {
 			dir = resolve(baseDir, cfg.VerdictDir)
 		}
-		return NewDisk(dir), nil
+		if ttl == 0 {
+			return NewDisk(dir), nil
+		}
+		// Verdicts on disk change only when `bulwark image` runs; reading
+		// them once per TTL keeps file reads and reference parsing off
+		// the webhook's path for every container of every review.
+		return NewCached(NewDisk(dir), ttl, DefaultCacheSize), nil
 	}
 	token, err := readToken(resolve(baseDir, cfg.TokenFile))
 	if err != nil {

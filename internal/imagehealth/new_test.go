@@ -36,13 +36,17 @@ func TestNew(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "tokenFile") {
 		t.Fatalf("missing token file: %v", err)
 	}
-	src, err = New(&policy.ImageHealthConfig{VerdictDir: "verdicts"}, base)
+	src, err = New(&policy.ImageHealthConfig{VerdictDir: "verdicts", CacheTTL: "0s"}, base)
 	if d, ok := src.(*Disk); err != nil || !ok || d.dir != filepath.Join(base, "verdicts") {
 		t.Fatalf("verdictDir: %T %v", src, err)
 	}
+	src, err = New(&policy.ImageHealthConfig{VerdictDir: "verdicts"}, base)
+	if c, ok := src.(*Cached); err != nil || !ok || c.src.(*Disk).dir != filepath.Join(base, "verdicts") {
+		t.Fatalf("verdicts on disk are read through the cache: %T %v", src, err)
+	}
 	t.Setenv("BULWARK_VERDICT_DIR", "/var/cache/verdicts")
-	if src, _ := New(&policy.ImageHealthConfig{}, base); src.(*Disk).dir != "/var/cache/verdicts" {
-		t.Fatalf("default verdict dir: %v", src.(*Disk).dir)
+	if src, _ := New(&policy.ImageHealthConfig{}, base); src.(*Cached).src.(*Disk).dir != "/var/cache/verdicts" {
+		t.Fatalf("default verdict dir: %v", src.(*Cached).src.(*Disk).dir)
 	}
 }
 

@@ -32,6 +32,13 @@ func (c Container) Field(sub string) string { return c.Path + "." + sub }
 // then regular and ephemeral ones, each with its path. Ephemeral
 // containers are converted to Container: the types share their fields.
 func (p *Pod) AllContainers() []Container {
+	p.once.Do(func() { p.containers = p.listContainers() })
+	return p.containers
+}
+
+// listContainers builds AllContainers' list once per object: every rule
+// reads it, and building paths per rule was a fifth of a review's time.
+func (p *Pod) listContainers() []Container {
 	s := p.Spec
 	out := make([]Container, 0, len(s.InitContainers)+len(s.Containers)+len(s.EphemeralContainers))
 	for i := range s.InitContainers {

@@ -100,15 +100,15 @@ func TestDecodeOtherKinds(t *testing.T) {
 // problem.
 func TestDecodeMalformed(t *testing.T) {
 	for _, c := range []struct{ doc, want string }{
-		{`not json`, "decode object: invalid character"},
-		{`[{"kind":"Pod"}]`, "decode object: json: cannot unmarshal array"},
+		{`not json`, "decode object: jsontext: invalid character"},
+		{`[{"kind":"Pod"}]`, "decode object: json: cannot unmarshal JSON array"},
 		{`{"apiVersion":"v1"}`, ErrNoKind.Error()},
 		{`{"kind":"Pod"}`, ErrNoKind.Error()},
 		{`{"apiVersion":"/v1","kind":"Pod"}`, `malformed apiVersion "/v1"`},
 		{`{"apiVersion":"apps/","kind":"Deployment"}`, `malformed apiVersion "apps/"`},
-		{`{"apiVersion":"v1","kind":"Pod","spec":"privileged"}`, "decode Pod: json: cannot unmarshal string"},
-		{`{"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"a","securityContext":{"privileged":"yes"}}]}}`, "decode Pod: json: cannot unmarshal string"},
-		{`{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"labels":["a"]}}`, "decode Widget: json: cannot unmarshal array"},
+		{`{"apiVersion":"v1","kind":"Pod","spec":"privileged"}`, "decode Pod: json: cannot unmarshal JSON string into Go v1.PodSpec within \"/spec\""},
+		{`{"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"a","securityContext":{"privileged":"yes"}}]}}`, `within "/spec/containers/0/securityContext/privileged"`},
+		{`{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"labels":["a"]}}`, `decode Widget: json: cannot unmarshal JSON array into Go map[string]string within "/metadata/labels"`},
 		{`{"apiVersion":"v1","kind":"Pod"} trailing`, "invalid character"},
 	} {
 		_, err := Decode([]byte(c.doc))
@@ -137,6 +137,20 @@ func TestDecodeCaseSensitive(t *testing.T) {
 	k, err := Decode([]byte(`{"apiVersion":"v1","Kind":"Pod","kind":"Service","metadata":{"name":"p"}}`))
 	if err != nil || k.Kind != "Service" {
 		t.Fatalf("kind %v, %v", k, err)
+	}
+}
+
+// TestDecodeDuplicateMember: a repeated member takes its last value, as
+// the API server reads it, so {"privileged":false,"privileged":true} is a
+// privileged container to the rules too.
+func TestDecodeDuplicateMember(t *testing.T) {
+	o, err := Decode([]byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},
+	 "spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":false,"privileged":true}}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc := o.Pod.Spec.Containers[0].SecurityContext; sc.Privileged == nil || !*sc.Privileged {
+		t.Fatalf("privileged read as %v, want the last value, true", sc.Privileged)
 	}
 }
 

@@ -27,10 +27,10 @@ func (in *Input) Containers() []Container {
 		return nil
 	}
 	all := in.Object.Pod.AllContainers()
-	if in.scope == nil {
+	if in.scope == nil || (len(in.scope.ExcludedContainers) == 0 && len(in.scope.ExcludedImages) == 0) {
 		return all
 	}
-	out := all[:0]
+	out := make([]Container, 0, len(all))
 	for _, c := range all {
 		if in.scope.coversContainer(c) {
 			out = append(out, c)

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"sync"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -42,6 +44,9 @@ type Pod struct {
 	// "spec.jobTemplate.spec.template..." for a CronJob.
 	MetaPath string
 	SpecPath string
+
+	once       sync.Once
+	containers []Container
 }
 
 // Group returns the object's API group, "" for the core group ("v1").
