@@ -4,6 +4,7 @@ import (
 	"context"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/bulwarksec/bulwark/internal/policy"
 )
@@ -39,7 +40,7 @@ func (v *Validator) Review(ctx context.Context, req *admissionv1.AdmissionReques
 	if d.Skipped = v.skip(req); d.Skipped != "" {
 		return d
 	}
-	obj, err := policy.Decode(req.Object.Raw)
+	obj, err := policy.DecodeAs(schema.GroupVersion{Group: req.Kind.Group, Version: req.Kind.Version}.String(), req.Kind.Kind, req.Object.Raw)
 	if err != nil {
 		d.Err, d.ErrEffect = err, v.engine.OnError()
 		d.Allowed = d.allowed()

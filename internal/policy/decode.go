@@ -14,6 +14,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // ErrNoKind is returned by Decode for a document without kind or apiVersion.
@@ -123,34 +124,62 @@ func Decode(data []byte) (*Object, error) {
 	if err := unmarshal(data, &tm); err != nil {
 		return nil, fmt.Errorf("decode object: %w", err)
 	}
-	if tm.Kind == "" || tm.APIVersion == "" {
+	return DecodeAs(tm.APIVersion, tm.Kind, data)
+}
+
+// DecodeAs reads one object whose type the caller already knows (an
+// admission request names it), saving Decode's first pass over the
+// document. The object's own apiVersion and kind, when it states them,
+// must agree.
+func DecodeAs(apiVersion, kind string, data []byte) (*Object, error) {
+	if kind == "" || apiVersion == "" {
 		return nil, ErrNoKind
 	}
-	gv, err := parseGroupVersion(tm.APIVersion)
+	gv, err := parseGroupVersion(apiVersion)
 	if err != nil {
 		return nil, err
 	}
-	obj := &Object{APIVersion: tm.APIVersion, Kind: tm.Kind, Raw: data}
-	d, ok := decoders[gv+"/"+tm.Kind]
+	obj := &Object{APIVersion: apiVersion, Kind: kind, Raw: data}
+	d, ok := decoders[gv+"/"+kind]
 	if !ok {
-		var u struct {
-			Meta metav1.ObjectMeta `json:"metadata"`
-		}
-		if err := unmarshal(data, &u); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", tm.Kind, err)
-		}
-		obj.Meta = &u.Meta
-		return obj, nil
+		d = decoder{make: func() any { return new(metadataOnly) },
+			meta: func(o any) *metav1.ObjectMeta { return &o.(*metadataOnly).ObjectMeta }}
 	}
 	typed := d.make()
 	if err := unmarshal(data, typed); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", tm.Kind, err)
+		return nil, fmt.Errorf("decode %s: %w", kind, err)
 	}
-	obj.Typed, obj.Meta = typed, d.meta(typed)
+	if err := sameType(typed, apiVersion, kind); err != nil {
+		return nil, err
+	}
+	obj.Meta = d.meta(typed)
+	if ok {
+		obj.Typed = typed
+	}
 	if d.pod != nil {
 		obj.Pod = d.pod(typed)
 	}
 	return obj, nil
+}
+
+// metadataOnly is what Decode reads of a kind it has no type for.
+type metadataOnly struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+}
+
+// sameType refuses an object that states another type than the one it is
+// decoded as, so a review cannot have its object judged by the wrong rules.
+func sameType(typed any, apiVersion, kind string) error {
+	tm, ok := typed.(interface{ GetObjectKind() schema.ObjectKind })
+	if !ok {
+		return nil
+	}
+	v, k := tm.GetObjectKind().GroupVersionKind().ToAPIVersionAndKind()
+	if (k != "" && k != kind) || (v != "" && v != apiVersion) {
+		return fmt.Errorf("object is %s %s, decoded as %s %s", v, k, apiVersion, kind)
+	}
+	return nil
 }
 
 // unmarshal decodes as the API server does where it matters for policy:

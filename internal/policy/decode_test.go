@@ -186,3 +186,23 @@ func TestCustomKindNotJudgedAsBuiltin(t *testing.T) {
 		t.Fatalf("rule for core Services ran on a Knative Service: %+v", res)
 	}
 }
+
+// TestDecodeAs: an admission request names the type; an object stating
+// another is refused rather than judged by the wrong rules.
+func TestDecodeAs(t *testing.T) {
+	pod := []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x"}]}}`)
+	o, err := DecodeAs("v1", "Pod", pod)
+	if err != nil || o.Pod == nil || o.Pod.SpecPath != "spec" {
+		t.Fatalf("DecodeAs pod: %+v, %v", o, err)
+	}
+	if _, err := DecodeAs("v1", "Service", pod); err == nil || !strings.Contains(err.Error(), "object is v1 Pod, decoded as v1 Service") {
+		t.Fatalf("mismatched kind: %v", err)
+	}
+	if _, err := DecodeAs("example.com/v1", "Widget", pod); err == nil {
+		t.Fatal("a Pod decoded as a Widget")
+	}
+	bare := []byte(`{"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x"}]}}`)
+	if o, err := DecodeAs("v1", "Pod", bare); err != nil || o.Pod == nil {
+		t.Fatalf("object without its own type: %+v, %v", o, err)
+	}
+}
