@@ -1,9 +1,9 @@
 package admission
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 )
 
@@ -28,7 +28,14 @@ func withBodyLimit(max int64, next http.Handler) http.Handler {
 // readBody reads the whole body, telling a body over the bound (413) from
 // other read errors (400).
 func readBody(r *http.Request) ([]byte, int, error) {
-	body, err := io.ReadAll(r.Body)
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		// One allocation of the right size instead of ReadAll's doublings
+		// (the bound was checked before).
+		buf.Grow(int(r.ContentLength) + 1)
+	}
+	_, err := buf.ReadFrom(r.Body)
+	body := buf.Bytes()
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):

@@ -150,6 +150,9 @@ type Result struct {
 func (e *Engine) Evaluate(ctx context.Context, obj *Object, req *Request) []Result {
 	out := make([]Result, 0, len(e.rules))
 	key := obj.KindKey()
+	// One Input serves every rule in turn (rules do not keep it): an
+	// Input per rule was a fifth of a review's allocations.
+	in := &Input{Object: obj, PSS: e.pss, Request: req, Images: e.images}
 	for _, b := range e.rules {
 		if !b.kinds[key] && !(b.bareKind && b.kinds[obj.Kind]) {
 			continue
@@ -160,7 +163,7 @@ func (e *Engine) Evaluate(ctx context.Context, obj *Object, req *Request) []Resu
 			out = append(out, res)
 			continue
 		}
-		in := &Input{Object: obj, Params: b.params, PSS: e.pss, Request: req, Images: e.images, scope: b.scope}
+		in.Params, in.scope = b.params, b.scope
 		res.Violations, res.Err = check(ctx, b.rule, in)
 		res.Status = status(res, b.effect)
 		out = append(out, res)
