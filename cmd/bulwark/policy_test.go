@@ -11,43 +11,42 @@ import (
 	"github.com/bulwarksec/bulwark/internal/report"
 )
 
-// TestPolicyTest runs "bulwark policy test" as CI would and reads its JSON.
+// TestPolicyTest runs "bulwark policy test" as CI would and reads its
+// JSON: a built-in rule with the file and line of each object, and a
+// configuration's custom rules, loaded from a folder relative to the
+// configuration file, with its parameters.
 func TestPolicyTest(t *testing.T) {
 	app, _ := filepath.Abs("testdata/policy/app.yaml")
-	cfg, _ := filepath.Abs("testdata/policy-config/enforce.yaml")
-	r := bulwark(t, t.TempDir(), "policy", "test", "-f", "json", "--config", cfg, app)
-	if r.code != 0 {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	var run report.Run
-	if err := json.Unmarshal([]byte(r.stdout), &run); err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, f := range run.Findings {
-		if f.RuleID == "pss.privileged" {
-			got[f.Target.Name] = string(f.Status) + " " + f.Location.JSONPath + " line " + strconv.Itoa(f.Location.Line)
-			if f.Location.Path != app {
-				t.Errorf("finding located in %q, want %q", f.Location.Path, app)
+	for _, tc := range []struct {
+		config, rule string
+		want         map[string]string
+	}{
+		{"enforce.yaml", "pss.privileged", map[string]string{
+			"Deployment/shop/api":  "pass  line 2",
+			"DaemonSet/shop/agent": "fail spec.template.spec.containers[0].securityContext.privileged line 14",
+		}},
+		{"custom.yaml", "acme.appLabel", map[string]string{
+			"Deployment/shop/api":  "pass  line 2",
+			"DaemonSet/shop/agent": "fail spec.template.metadata.labels line 14",
+		}},
+	} {
+		t.Run(tc.config, func(t *testing.T) {
+			got := policyResults(t, app, tc.config, tc.rule)
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("%s on %s: %q, want %q", tc.rule, k, got[k], v)
+				}
 			}
-		}
-	}
-	want := map[string]string{
-		"Deployment/shop/api":  "pass  line 2",
-		"DaemonSet/shop/agent": "fail spec.template.spec.containers[0].securityContext.privileged line 14",
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("pss.privileged on %s: %q, want %q", k, got[k], v)
-		}
+		})
 	}
 }
 
-// TestPolicyTestCustomRules runs a configuration's custom rules, loaded
-// from a folder relative to the configuration file, with its parameters.
-func TestPolicyTestCustomRules(t *testing.T) {
-	app, _ := filepath.Abs("testdata/policy/app.yaml")
-	cfg, _ := filepath.Abs("testdata/policy-config/custom.yaml")
+// policyResults runs policy test on app with a configuration of
+// testdata/policy-config and returns rule's results by target name, as
+// "status path line N".
+func policyResults(t *testing.T, app, config, rule string) map[string]string {
+	t.Helper()
+	cfg, _ := filepath.Abs(filepath.Join("testdata/policy-config", config))
 	r := bulwark(t, t.TempDir(), "policy", "test", "-f", "json", "--config", cfg, app)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -58,16 +57,15 @@ func TestPolicyTestCustomRules(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, f := range run.Findings {
-		if f.RuleID == "acme.appLabel" {
-			got[f.Target.Name] = string(f.Status) + " " + f.Location.JSONPath
+		if f.RuleID != rule {
+			continue
+		}
+		got[f.Target.Name] = string(f.Status) + " " + f.Location.JSONPath + " line " + strconv.Itoa(f.Location.Line)
+		if f.Location.Path != app {
+			t.Errorf("finding located in %q, want %q", f.Location.Path, app)
 		}
 	}
-	want := map[string]string{"Deployment/shop/api": "pass ", "DaemonSet/shop/agent": "fail spec.template.metadata.labels"}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("acme.appLabel on %s: %q, want %q", k, got[k], v)
-		}
-	}
+	return got
 }
 
 func TestPolicyTestExitCodes(t *testing.T) {
