@@ -15,6 +15,7 @@ import (
 )
 
 type admissionServeFlags struct {
+	pssVersion         string
 	listen, config     string
 	tlsCert, tlsKey    string
 	certDir            string
@@ -47,6 +48,7 @@ one certificate: give them the same --tls-cert/--tls-key.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.listen, "listen", ":8443", "address to serve on (TLS only)")
 	fl.StringVar(&f.config, "config", "", "policy configuration file (YAML): effects, parameters, scope (default: built-in defaults)")
+	fl.StringVar(&f.pssVersion, "pss-version", "", "Pod Security Standards version: latest or v1.N (default: the config's, else latest)")
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "serving certificate file (PEM); read again when it changes")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "serving key file (PEM)")
 	fl.StringVar(&f.certDir, "cert-dir", defaultCertDir(), "where a generated CA and certificate are kept (without --tls-cert)")
@@ -65,7 +67,7 @@ func runAdmissionServe(ctx context.Context, stderr io.Writer, f *admissionServeF
 	if err != nil {
 		return usageError{err}
 	}
-	engine, err := policyEngine(f.config, "")
+	engine, err := policyEngine(f.config, f.pssVersion)
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,7 @@ func TestAdmissionUsage(t *testing.T) {
 		{"unknown rule in config", []string{"admission", "install", "--ca-file", ca, "--config", unknownRule}, 1, "unknown rule k8s.noSuchRule"},
 		{"cert without key", []string{"admission", "serve", "--tls-cert", ca}, 2, "--tls-cert and --tls-key go together"},
 		{"log format", []string{"admission", "serve", "--log-format", "xml"}, 2, `--log-format "xml"`},
+		{"bad pss version", []string{"admission", "serve", "--pss-version", "2.0", "--cert-dir", dir}, 2, "--pss-version"},
 		{"serve config error", []string{"admission", "serve", "--config", unknownRule, "--cert-dir", dir}, 1, "unknown rule"},
 		{"unknown admission command", []string{"admission", "mutate"}, 2, `unknown command "mutate" for "bulwark admission"`},
 	} {
