@@ -16,7 +16,7 @@ func newRootCommand() *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newSBOMCommand(), newImageCommand(), newDBCommand(), newServeCommand(), newTokenCommand(), newPolicyCommand(),
-		newAdmissionCommand())
+		newAdmissionCommand(), newClusterCommand())
 	argsAreUsage(root)
 	return root
 }

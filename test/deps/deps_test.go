@@ -12,7 +12,7 @@ import (
 const mod = "github.com/bulwarksec/bulwark/"
 
 var (
-	engines = []string{"image", "sbom", "version", "vulndb", "match", "policy", "bench", "audit", "agent", "finding", "scan"}
+	engines = []string{"image", "sbom", "version", "vulndb", "match", "policy", "bench", "audit", "agent", "finding", "scan", "kube"}
 	// storeUsers may import internal/store.
 	storeUsers = []string{"internal/server", "internal/alert", "internal/inventory", "internal/recommend", "internal/store", "cmd/"}
 )
