@@ -19,7 +19,7 @@ func (o objects) controllerOf(uid types.UID) (Ref, bool) {
 	return controllerRef(m.Namespace, m)
 }
 
-func meta(uid, ns string, owners ...metav1.OwnerReference) *metav1.ObjectMeta {
+func objMeta(uid, ns string, owners ...metav1.OwnerReference) *metav1.ObjectMeta {
 	return &metav1.ObjectMeta{UID: types.UID(uid), Namespace: ns, Name: uid, OwnerReferences: owners}
 }
 
@@ -29,21 +29,21 @@ func owns(kind, uid string, controller bool) metav1.OwnerReference {
 
 func TestChain(t *testing.T) {
 	cluster := objects{
-		"pod-a":    meta("pod-a", "ns", owns("ReplicaSet", "rs", true)),
-		"rs":       meta("rs", "ns", owns("Deployment", "deploy", true)),
-		"deploy":   meta("deploy", "ns"),
-		"pod-j":    meta("pod-j", "ns", owns("Job", "job", true)),
-		"job":      meta("job", "ns", owns("CronJob", "cron", true)),
-		"cron":     meta("cron", "ns"),
-		"bare":     meta("bare", "ns"),
-		"orphan":   meta("orphan", "ns", owns("ReplicaSet", "rs-gone", true)),
-		"rollout":  meta("rollout", "ns", owns("Rollout", "argo", true)),
-		"mirror":   meta("mirror", "kube-system", owns("Node", "node-1", true)),
-		"adopted":  meta("adopted", "ns", owns("ConfigMap", "cm", false), owns("StatefulSet", "sts", true)),
-		"sts":      meta("sts", "ns"),
-		"loop-a":   meta("loop-a", "ns", owns("ReplicaSet", "loop-b", true)),
-		"loop-b":   meta("loop-b", "ns", owns("ReplicaSet", "loop-a", true)),
-		"nonowner": meta("nonowner", "ns", owns("ReplicaSet", "rs", false)),
+		"pod-a":    objMeta("pod-a", "ns", owns("ReplicaSet", "rs", true)),
+		"rs":       objMeta("rs", "ns", owns("Deployment", "deploy", true)),
+		"deploy":   objMeta("deploy", "ns"),
+		"pod-j":    objMeta("pod-j", "ns", owns("Job", "job", true)),
+		"job":      objMeta("job", "ns", owns("CronJob", "cron", true)),
+		"cron":     objMeta("cron", "ns"),
+		"bare":     objMeta("bare", "ns"),
+		"orphan":   objMeta("orphan", "ns", owns("ReplicaSet", "rs-gone", true)),
+		"rollout":  objMeta("rollout", "ns", owns("Rollout", "argo", true)),
+		"mirror":   objMeta("mirror", "kube-system", owns("Node", "node-1", true)),
+		"adopted":  objMeta("adopted", "ns", owns("ConfigMap", "cm", false), owns("StatefulSet", "sts", true)),
+		"sts":      objMeta("sts", "ns"),
+		"loop-a":   objMeta("loop-a", "ns", owns("ReplicaSet", "loop-b", true)),
+		"loop-b":   objMeta("loop-b", "ns", owns("ReplicaSet", "loop-a", true)),
+		"nonowner": objMeta("nonowner", "ns", owns("ReplicaSet", "rs", false)),
 	}
 	tests := []struct {
 		start string
@@ -74,7 +74,7 @@ func TestChain(t *testing.T) {
 }
 
 func TestChainNamesOwnerKinds(t *testing.T) {
-	cluster := objects{"p": meta("p", "prod", owns("ReplicaSet", "rs", true)), "rs": meta("rs", "prod", owns("Deployment", "d", true))}
+	cluster := objects{"p": objMeta("p", "prod", owns("ReplicaSet", "rs", true)), "rs": objMeta("rs", "prod", owns("Deployment", "d", true))}
 	chain := Chain(Ref{Kind: "Pod", Namespace: "prod", Name: "p", UID: "p"}, cluster.controllerOf)
 	if got := chain[len(chain)-1].String(); got != "Deployment/prod/d" {
 		t.Errorf("top = %s, want Deployment/prod/d", got)
