@@ -5,21 +5,31 @@ import (
 	"strings"
 )
 
-// okTransport tells, for each successful list or watch request, which
-// inventoried resource it read. client-go calls the watch error handler
-// when a reflector fails but says nothing when it recovers; a 2xx answer to
-// its next list or watch is that news.
-type okTransport struct {
+// healthTransport reports, for each list or watch request of an
+// inventoried resource, whether it reached the API server. The watch error
+// handler alone misses a lost connection: client-go's reflector retries
+// "connection refused" inside its watch loops without calling it, and it
+// says nothing when a resource recovers. A transport error is the first
+// news, a 2xx answer to the next list or watch the second. Refusals
+// (403, 404) come back as answers and reach the watch error handler.
+type healthTransport struct {
 	next http.RoundTripper
 	ok   func(resource string)
+	fail func(resource string, err error)
 }
 
-func (t okTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t healthTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
-	if err == nil && req.Method == http.MethodGet && resp.StatusCode < 300 {
-		if r, found := resourceOfPath(req.URL.Path); found {
-			t.ok(r)
-		}
+	if req.Method != http.MethodGet {
+		return resp, err
+	}
+	r, found := resourceOfPath(req.URL.Path)
+	switch {
+	case !found:
+	case err != nil:
+		t.fail(r, err)
+	case resp.StatusCode < 300:
+		t.ok(r)
 	}
 	return resp, err
 }

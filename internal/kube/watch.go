@@ -25,7 +25,9 @@ type Watcher struct {
 func NewWatcher(cfg *rest.Config) (*Watcher, error) {
 	st := newState()
 	c := rest.CopyConfig(cfg)
-	c.Wrap(func(rt http.RoundTripper) http.RoundTripper { return okTransport{next: rt, ok: st.clearError} })
+	c.Wrap(func(rt http.RoundTripper) http.RoundTripper {
+		return healthTransport{next: rt, ok: st.clearError, fail: st.setError}
+	})
 	cs, err := kubernetes.NewForConfig(c)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
@@ -67,8 +69,10 @@ func watchResource(f informers.SharedInformerFactory, st *state, r *Resource) er
 }
 
 // Run watches until ctx ends, then stops every informer before it
-// returns. A cluster that cannot be reached or read does not end it: the
-// failures show on Snapshot().Cluster and the informers retry.
+// returns (a reflector backing off from a failing cluster finishes its
+// wait first, up to 30 s). A cluster that cannot be reached or read does
+// not end it: the failures show on Snapshot().Cluster and the informers
+// retry.
 func (w *Watcher) Run(ctx context.Context) {
 	w.factory.Start(ctx.Done())
 	go w.readVersion(ctx)
