@@ -18,6 +18,10 @@ type Watcher struct {
 	cs      kubernetes.Interface
 	factory informers.SharedInformerFactory
 	st      *state
+	// synced tell when each handler has received its informer's first
+	// list: the informers' own HasSynced turns true before their handlers
+	// have seen every item, and the inventory is what the handlers built.
+	synced []cache.InformerSynced
 }
 
 // NewWatcher prepares the informers; Run starts them. It does not
@@ -35,19 +39,22 @@ func NewWatcher(cfg *rest.Config) (*Watcher, error) {
 	// No resync: every change arrives as a watch event, and a resync
 	// would only replay the cache to the handlers.
 	f := informers.NewSharedInformerFactoryWithOptions(cs, 0, informers.WithTransform(stripBulk))
+	w := &Watcher{cs: cs, factory: f, st: st}
 	for i := range resources {
-		if err := watchResource(f, st, &resources[i]); err != nil {
+		synced, err := watchResource(f, st, &resources[i])
+		if err != nil {
 			return nil, err
 		}
+		w.synced = append(w.synced, synced)
 	}
-	return &Watcher{cs: cs, factory: f, st: st}, nil
+	return w, nil
 }
 
 // watchResource registers r's informer with handlers that feed st.
-func watchResource(f informers.SharedInformerFactory, st *state, r *Resource) error {
+func watchResource(f informers.SharedInformerFactory, st *state, r *Resource) (cache.InformerSynced, error) {
 	gi, err := f.ForResource(r.GVR())
 	if err != nil {
-		return fmt.Errorf("informer for %s: %w", r.Name, err)
+		return nil, fmt.Errorf("informer for %s: %w", r.Name, err)
 	}
 	inf := gi.Informer()
 	// The reflector retries with backoff after calling this; Bulwark
@@ -55,17 +62,17 @@ func watchResource(f informers.SharedInformerFactory, st *state, r *Resource) er
 	if err := inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 		st.setError(r.Name, err)
 	}); err != nil {
-		return fmt.Errorf("informer for %s: %w", r.Name, err)
+		return nil, fmt.Errorf("informer for %s: %w", r.Name, err)
 	}
-	_, err = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(obj any) { st.put(r, obj) },
 		UpdateFunc: func(_, obj any) { st.put(r, obj) },
 		DeleteFunc: func(obj any) { st.remove(r, obj) },
 	})
 	if err != nil {
-		return fmt.Errorf("informer for %s: %w", r.Name, err)
+		return nil, fmt.Errorf("informer for %s: %w", r.Name, err)
 	}
-	return nil
+	return reg.HasSynced, nil
 }
 
 // Run watches until ctx ends, then stops every informer before it
@@ -76,7 +83,7 @@ func watchResource(f informers.SharedInformerFactory, st *state, r *Resource) er
 func (w *Watcher) Run(ctx context.Context) {
 	w.factory.Start(ctx.Done())
 	go w.readVersion(ctx)
-	if allSynced(w.factory.WaitForCacheSync(ctx.Done())) {
+	if cache.WaitForCacheSync(ctx.Done(), w.synced...) {
 		w.st.setSynced()
 	}
 	<-ctx.Done()
@@ -99,15 +106,6 @@ func (w *Watcher) readVersion(ctx context.Context) {
 		case <-time.After(wait):
 		}
 	}
-}
-
-func allSynced[K comparable](synced map[K]bool) bool {
-	for _, ok := range synced {
-		if !ok {
-			return false
-		}
-	}
-	return len(synced) > 0
 }
 
 // Snapshot returns the inventory as it is now.

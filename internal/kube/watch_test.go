@@ -58,6 +58,7 @@ func testDeployment(t *testing.T, w *Watcher, cs kubernetes.Interface) {
 	})
 	t.Logf("Deployment created -> in the snapshot: %v; its 2 pods (made by the controller manager): %v",
 		seen.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	logPodsCreated(t, cs, d)
 	wl, _ := workload(snap, "Deployment/shop/web")
 	kinds := []string{}
 	for _, r := range wl.Pods[0].Chain {
@@ -152,5 +153,18 @@ func testBarePod(t *testing.T, w *Watcher, cs kubernetes.Interface) {
 	}
 	if slices.ContainsFunc(snap.Images, func(i RunningImage) bool { return i.Uses[0].Pod == "bare" }) {
 		t.Error("a pending pod's image counts as running")
+	}
+}
+
+// logPodsCreated logs when the API server made the Deployment's pods
+// (creation timestamps, to the second), to tell the controllers' delay
+// from the watcher's.
+func logPodsCreated(t *testing.T, cs kubernetes.Interface, d *appsv1.Deployment) {
+	pods, err := cs.CoreV1().Pods(d.Namespace).List(context.Background(), metav1.ListOptions{LabelSelector: "app=" + d.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pods.Items {
+		t.Logf("pod %s created %v after its Deployment (API server clock, 1 s resolution)", p.Name, p.CreationTimestamp.Sub(d.CreationTimestamp.Time))
 	}
 }
