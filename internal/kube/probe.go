@@ -43,9 +43,9 @@ func (p Permission) String() string {
 // could not be asked (unreachable, credentials refused); missing
 // permissions are not an error but part of the result.
 func Probe(ctx context.Context, cfg *rest.Config) (*ProbeResult, error) {
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, err := clientFor(cfg, nil)
 	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
+		return nil, err
 	}
 	v, err := serverVersion(ctx, cs)
 	if err != nil {

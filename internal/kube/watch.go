@@ -18,7 +18,7 @@ type Watcher struct {
 	cs      kubernetes.Interface
 	factory informers.SharedInformerFactory
 	st      *state
-	// synced tell when each handler has received its informer's first
+	// synced tells when each handler has received its informer's first
 	// list: the informers' own HasSynced turns true before their handlers
 	// have seen every item, and the inventory is what the handlers built.
 	synced []cache.InformerSynced
@@ -28,13 +28,13 @@ type Watcher struct {
 // contact the cluster.
 func NewWatcher(cfg *rest.Config) (*Watcher, error) {
 	st := newState()
-	c := rest.CopyConfig(cfg)
-	c.Wrap(func(rt http.RoundTripper) http.RoundTripper {
-		return healthTransport{next: rt, ok: st.clearError, fail: st.setError}
+	cs, err := clientFor(cfg, func(c *rest.Config) {
+		c.Wrap(func(rt http.RoundTripper) http.RoundTripper {
+			return healthTransport{next: rt, ok: st.clearError, fail: st.setError}
+		})
 	})
-	cs, err := kubernetes.NewForConfig(c)
 	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
+		return nil, err
 	}
 	// No resync: every change arrives as a watch event, and a resync
 	// would only replay the cache to the handlers.

@@ -23,8 +23,10 @@ func TestWatchTestbed(t *testing.T) {
 	kc := testbed.K8s(t)
 	cfg := configOf(t, kc.Kubeconfig)
 	cs := kubernetes.NewForConfigOrDie(cfg)
+	begin := time.Now()
 	w := startWatcher(t, cfg)
 	snap := waitFor(t, w, 30*time.Second, "connected", func(s Snapshot) bool { return s.Cluster.State == StateConnected && s.Cluster.ServerVersion != "" })
+	t.Logf("watcher started -> connected with the full inventory: %v", time.Since(begin).Round(time.Millisecond))
 	if !slices.ContainsFunc(snap.Namespaces, func(n Namespace) bool { return n.Name == "kube-system" }) {
 		t.Errorf("namespaces %v lack kube-system", snap.Namespaces)
 	}
