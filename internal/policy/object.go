@@ -21,7 +21,9 @@ type Object struct {
 	Meta       *metav1.ObjectMeta
 	// Typed is the object as its Go type (*corev1.Pod, *appsv1.Deployment,
 	// *corev1.Service, *rbacv1.ClusterRole, ...), nil for a kind the
-	// engine does not know.
+	// engine does not know. The engine runs a rule only on the kinds it
+	// lists (matched with their group, see KindKey), so a rule may assert
+	// the type of its kind without checking.
 	Typed any
 	// Pod is the pod or pod template of a pod-bearing kind, else nil.
 	Pod *Pod

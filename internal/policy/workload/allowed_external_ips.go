@@ -31,10 +31,7 @@ var allowedExternalIPs = &policy.Rule{
 	Params: []policy.Param{{Name: "allowedExternalIPs", Default: []string{},
 		Doc: "External IPs Services may use; empty allows none."}},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		svc, ok := in.Object.Typed.(*corev1.Service)
-		if !ok {
-			return nil, nil // a Service kind of another API group
-		}
+		svc := in.Object.Typed.(*corev1.Service)
 		allowed := in.Params.Strings("allowedExternalIPs")
 		var vs []policy.Violation
 		for i, ip := range svc.Spec.ExternalIPs {

@@ -32,8 +32,8 @@ var blockEndpointEditDefaultRole = &policy.Rule{
 	Effect: policy.EffectAudit,
 	Kinds:  []string{"ClusterRole"},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		cr, ok := in.Object.Typed.(*rbacv1.ClusterRole)
-		if !ok || cr.Name != "system:aggregate-to-edit" {
+		cr := in.Object.Typed.(*rbacv1.ClusterRole)
+		if cr.Name != "system:aggregate-to-edit" {
 			return nil, nil
 		}
 		var vs []policy.Violation

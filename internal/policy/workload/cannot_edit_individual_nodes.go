@@ -40,8 +40,8 @@ var cannotEditIndividualNodes = &policy.Rule{
 	},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		req := in.Request
-		node, ok := in.Object.Typed.(*corev1.Node)
-		if !ok || req == nil || req.Operation != "UPDATE" || req.SubResource != "" || len(req.OldObject) == 0 ||
+		node := in.Object.Typed.(*corev1.Node)
+		if req == nil || req.Operation != "UPDATE" || req.SubResource != "" || len(req.OldObject) == 0 ||
 			allowedRequester(req, in.Params.Strings("allowedUsers"), in.Params.Strings("allowedGroups")) {
 			return nil, nil
 		}

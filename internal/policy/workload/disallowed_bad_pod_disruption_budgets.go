@@ -32,10 +32,7 @@ var disallowedBadPodDisruptionBudgets = &policy.Rule{
 	Effect: policy.EffectAudit,
 	Kinds:  []string{"PodDisruptionBudget"},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		pdb, ok := in.Object.Typed.(*policyv1.PodDisruptionBudget)
-		if !ok {
-			return nil, nil
-		}
+		pdb := in.Object.Typed.(*policyv1.PodDisruptionBudget)
 		if m := pdb.Spec.MaxUnavailable; m != nil && isZero(*m) {
 			return []policy.Violation{{Path: "spec.maxUnavailable",
 				Message: "PodDisruptionBudget " + pdb.Name + " has maxUnavailable " + m.String() + ": no pod may ever be evicted"}}, nil

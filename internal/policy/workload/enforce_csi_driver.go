@@ -30,8 +30,8 @@ var enforceCSIDriver = &policy.Rule{
 	Effect: policy.EffectAudit,
 	Kinds:  []string{"StorageClass"},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		sc, ok := in.Object.Typed.(*storagev1.StorageClass)
-		if !ok || !strings.HasPrefix(sc.Provisioner, "kubernetes.io/") || sc.Provisioner == "kubernetes.io/no-provisioner" {
+		sc := in.Object.Typed.(*storagev1.StorageClass)
+		if !strings.HasPrefix(sc.Provisioner, "kubernetes.io/") || sc.Provisioner == "kubernetes.io/no-provisioner" {
 			return nil, nil
 		}
 		return []policy.Violation{{Path: "provisioner",

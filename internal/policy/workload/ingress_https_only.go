@@ -30,10 +30,7 @@ var ingressHttpsOnly = &policy.Rule{
 	Effect: policy.EffectDeny,
 	Kinds:  []string{"Ingress"},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		ing, ok := in.Object.Typed.(*networkingv1.Ingress)
-		if !ok {
-			return nil, nil // an Ingress kind of another API group
-		}
+		ing := in.Object.Typed.(*networkingv1.Ingress)
 		var vs []policy.Violation
 		if len(ing.Spec.TLS) == 0 {
 			vs = append(vs, policy.Violation{Path: "spec.tls", Message: "Ingress " + ing.Name + " configures no TLS"})

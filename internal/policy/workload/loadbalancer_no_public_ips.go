@@ -43,8 +43,8 @@ var loadbalancerNoPublicIPs = &policy.Rule{
 		"service.beta.kubernetes.io/cce-load-balancer-internal-vpc=true",
 	}, Doc: "Annotations (key=value) any one of which makes a load balancer internal. Azure's definition accepts only the first."}},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		svc, ok := in.Object.Typed.(*corev1.Service)
-		if !ok || svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
+		svc := in.Object.Typed.(*corev1.Service)
+		if svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
 			return nil, nil
 		}
 		for _, kv := range in.Params.Strings("internalAnnotations") {

@@ -28,10 +28,7 @@ var requireIngressHost = &policy.Rule{
 	Effect: policy.EffectAudit,
 	Kinds:  []string{"Ingress"},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		ing, ok := in.Object.Typed.(*networkingv1.Ingress)
-		if !ok {
-			return nil, nil // an Ingress kind of another API group
-		}
+		ing := in.Object.Typed.(*networkingv1.Ingress)
 		var vs []policy.Violation
 		for i, r := range ing.Spec.Rules {
 			if r.Host == "" {

@@ -36,10 +36,7 @@ var reservedSystemPoolTaints = &policy.Rule{
 			Doc: "Label selector of the system pool's nodes (Bulwark's addition; the default is AKS's label)."},
 	},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		node, ok := in.Object.Typed.(*corev1.Node)
-		if !ok {
-			return nil, nil
-		}
+		node := in.Object.Typed.(*corev1.Node)
 		sel, err := labels.Parse(in.Params.String("systemPoolSelector"))
 		if err != nil {
 			return nil, fmt.Errorf("parameter systemPoolSelector: %w", err)

@@ -32,10 +32,7 @@ var serviceAllowedPorts = &policy.Rule{
 	Params: []policy.Param{{Name: "allowedServicePortsList", Default: []string{},
 		Doc: `Ports Services may listen on, as strings (["443", "80"]). Azure requires it; empty checks nothing.`}},
 	Check: func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
-		svc, ok := in.Object.Typed.(*corev1.Service)
-		if !ok {
-			return nil, nil // a Service kind of another API group
-		}
+		svc := in.Object.Typed.(*corev1.Service)
 		allowed := in.Params.Strings("allowedServicePortsList")
 		if len(allowed) == 0 || (svc.Namespace == "default" && svc.Name == "kubernetes") {
 			return nil, nil
