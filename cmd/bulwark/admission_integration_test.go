@@ -58,7 +58,7 @@ func TestAdmissionOnKubeAPIServer(t *testing.T) {
 	var warnings lockedBuffer
 	cs := clientset(t, k.Kubeconfig, &warnings)
 	for _, ns := range []string{"team", "team-warn"} {
-		namespace(t, cs, ns)
+		testbed.K8sNamespace(t, cs, ns)
 	}
 	ctx := context.Background()
 
@@ -196,20 +196,6 @@ func createPod(ctx context.Context, cs kubernetes.Interface, ns string, privileg
 	}
 	_, err := cs.CoreV1().Pods(ns).Create(ctx, pod, opts)
 	return err
-}
-
-// namespace creates ns and its default ServiceAccount, which the test
-// bed's controller manager makes only after a while.
-func namespace(t *testing.T, cs kubernetes.Interface, ns string) {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default"}}
-	if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, sa, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatal(err)
-	}
 }
 
 func clientset(t *testing.T, kubeconfig string, warnings io.Writer) kubernetes.Interface {

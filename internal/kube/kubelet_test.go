@@ -39,7 +39,7 @@ func TestWatchKubeletImages(t *testing.T) {
 	snap := waitFor(t, w, 30*time.Second, "connected with its node", func(s Snapshot) bool { return s.Cluster.State == StateConnected && s.Cluster.NodeCount == 1 })
 	checkNode(t, snap.Nodes[0], kc.Env["BULWARK_NODE_NAME"])
 
-	createNamespace(t, cs, "run")
+	testbed.K8sNamespace(t, cs, "run")
 	d := deployment("pause", 1)
 	d.Spec.Template.Spec.Containers[0].Image = repo + ":v1"
 	start := time.Now()

@@ -5,10 +5,6 @@ import (
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
 
@@ -57,20 +53,6 @@ func waitFor(t *testing.T, w *Watcher, timeout time.Duration, what string, ok fu
 		case <-deadline:
 			t.Fatalf("after %v, still not %s; cluster %+v, %d workloads", timeout, what, snap.Cluster, len(snap.Workloads))
 		}
-	}
-}
-
-// createNamespace makes ns with its default service account, which pods
-// need and which the controller manager may not have made yet.
-func createNamespace(t *testing.T, cs kubernetes.Interface, ns string) {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default"}}
-	if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, sa, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatal(err)
 	}
 }
 

@@ -31,7 +31,7 @@ func TestWatchTestbed(t *testing.T) {
 		t.Errorf("namespaces %v lack kube-system", snap.Namespaces)
 	}
 	start := time.Now()
-	createNamespace(t, cs, "shop")
+	testbed.K8sNamespace(t, cs, "shop")
 	waitFor(t, w, 10*time.Second, "namespace shop", func(s Snapshot) bool {
 		return slices.ContainsFunc(s.Namespaces, func(n Namespace) bool { return n.Name == "shop" })
 	})
