@@ -68,10 +68,10 @@ func compileScope(s Scope) (*scope, error) {
 // have no namespace and are covered unless Namespaces is set.
 func (s *scope) covers(o *Object) bool {
 	ns := o.Namespace()
-	if ns != "" && matchAny(s.ExcludedNamespaces, ns) {
+	if ns != "" && MatchAny(s.ExcludedNamespaces, ns) {
 		return false
 	}
-	if len(s.Namespaces) > 0 && !matchAny(s.Namespaces, ns) {
+	if len(s.Namespaces) > 0 && !MatchAny(s.Namespaces, ns) {
 		return false
 	}
 	return s.selector == nil || s.selector.Matches(labels.Set(o.Meta.Labels))
@@ -79,16 +79,24 @@ func (s *scope) covers(o *Object) bool {
 
 // coversContainer reports whether a rule looks at the container.
 func (s *scope) coversContainer(c Container) bool {
-	return !matchAny(s.ExcludedContainers, c.Name) && !matchAny(s.ExcludedImages, c.Image)
+	return !MatchAny(s.ExcludedContainers, c.Name) && !MatchAny(s.ExcludedImages, c.Image)
 }
 
-func matchAny(patterns []string, s string) bool {
+// MatchPattern reports whether s matches one entry of Azure Policy's and
+// Gatekeeper's pattern syntax, which scopes and rule parameters share: "*"
+// matches everything, an entry ending in "*" matches by prefix
+// ("team-*", "registry.example.com/*", "kernel.*"), any other exactly.
+func MatchPattern(pattern, s string) bool {
+	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(s, prefix)
+	}
+	return pattern == s
+}
+
+// MatchAny reports whether s matches one of the patterns (MatchPattern).
+func MatchAny(patterns []string, s string) bool {
 	for _, p := range patterns {
-		if prefix, ok := strings.CutSuffix(p, "*"); ok {
-			if strings.HasPrefix(s, prefix) {
-				return true
-			}
-		} else if p == s {
+		if MatchPattern(p, s) {
 			return true
 		}
 	}

@@ -42,7 +42,7 @@ var allowedAppArmorProfiles = &policy.Rule{
 		var vs []policy.Violation
 		for _, c := range in.Containers() {
 			profile, path := appArmorOf(in.Object.Pod, c)
-			if !matchAnyPattern(allowed, profile) {
+			if !policy.MatchAny(allowed, profile) {
 				vs = append(vs, policy.Violation{Path: path, Container: c.Name,
 					Message: "container " + c.Name + " uses AppArmor profile " + profile + ", which is not allowed"})
 			}

@@ -36,7 +36,7 @@ var allowedSysctls = &policy.Rule{
 			return nil, nil
 		}
 		return sysctlViolations(in.Object.Pod, func(name string) (string, bool) {
-			return "is not allowed", !matchAnyPattern(allowed, name)
+			return "is not allowed", !policy.MatchAny(allowed, name)
 		}), nil
 	}),
 }

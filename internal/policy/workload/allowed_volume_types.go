@@ -35,7 +35,7 @@ var allowedVolumeTypes = &policy.Rule{
 		var vs []policy.Violation
 		for i := range pod.Spec.Volumes {
 			v := &pod.Spec.Volumes[i]
-			if t := volumeType(v); !matchAnyPattern(allowed, t) {
+			if t := volumeType(v); !policy.MatchAny(allowed, t) {
 				vs = append(vs, policy.Violation{Path: pod.SpecPath + ".volumes[" + strconv.Itoa(i) + "]",
 					Message: "volume " + v.Name + " is of type " + t + ", which is not allowed"})
 			}

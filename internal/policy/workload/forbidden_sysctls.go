@@ -31,7 +31,7 @@ var forbiddenSysctls = &policy.Rule{
 	Check: exceptPodUpdate(func(_ context.Context, in *policy.Input) ([]policy.Violation, error) {
 		forbidden := in.Params.Strings("forbiddenSysctls")
 		return sysctlViolations(in.Object.Pod, func(name string) (string, bool) {
-			return "is forbidden", matchAnyPattern(forbidden, name)
+			return "is forbidden", policy.MatchAny(forbidden, name)
 		}), nil
 	}),
 }

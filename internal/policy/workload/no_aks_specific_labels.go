@@ -50,7 +50,7 @@ var noAKSSpecificLabels = &policy.Rule{
 func reservedLabels(reserved []string, base string, labels map[string]string) []policy.Violation {
 	var vs []policy.Violation
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		if matchAnyPattern(reserved, k) {
+		if policy.MatchAny(reserved, k) {
 			vs = append(vs, policy.Violation{Path: keyPath(base, "labels", k), Message: "label " + k + " is reserved for the platform"})
 		}
 	}

@@ -14,6 +14,6 @@ func allowedRequester(req *policy.Request, users, groups []string) bool {
 	if req == nil {
 		return false
 	}
-	return matchAnyPattern(users, req.UserName) ||
-		slices.ContainsFunc(req.Groups, func(g string) bool { return matchAnyPattern(groups, g) })
+	return policy.MatchAny(users, req.UserName) ||
+		slices.ContainsFunc(req.Groups, func(g string) bool { return policy.MatchAny(groups, g) })
 }

@@ -76,7 +76,7 @@ func windowsUsers(pod *policy.Pod) bool {
 
 func userAllowed(allowed []string, user string) bool {
 	for _, a := range allowed {
-		if matchPattern(strings.ToLower(a), strings.ToLower(user)) {
+		if policy.MatchPattern(strings.ToLower(a), strings.ToLower(user)) {
 			return true
 		}
 	}
